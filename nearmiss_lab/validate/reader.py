@@ -1,0 +1,337 @@
+"""Robust, streaming readers for record files (JSON Lines, or one JSON document).
+
+A bad line is an issue on that line, never an exception: the reader keeps going so every other
+line is still validated. Lines longer than ``max_line_bytes`` are skipped in bounded chunks
+(never held in memory). Duplicate keys and NaN/Infinity are found while parsing, through the
+decoder's hooks, because Python's ``json`` silently keeps the last duplicate and accepts NaN.
+No issue message quotes the input.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nearmiss_lab.issues import Issue, Severity
+
+#: Longest accepted line (bytes, newline excluded). A record is at most ~130 kB of UTF-8
+#: (20 000 + 10 000 characters of text), so 1 MiB leaves room and still bounds memory.
+DEFAULT_MAX_LINE_BYTES = 1 << 20
+#: Largest ``.json`` file read whole (bytes); JSON Lines files are streamed and have no limit.
+DEFAULT_MAX_JSON_FILE_BYTES = 256 << 20
+_CHUNK = 1 << 20
+_BOM = b"\xef\xbb\xbf"
+_WS = re.compile(r"[ \t\n\r]*")
+
+READ_INVALID_JSON = "read-invalid-json"
+READ_INVALID_UTF8 = "read-invalid-utf8"
+READ_BOM = "read-bom"
+READ_EMPTY_FILE = "read-empty-file"
+READ_BLANK_LINE = "read-blank-line"
+READ_LINE_TOO_LONG = "read-line-too-long"
+READ_FILE_TOO_LARGE = "read-file-too-large"
+READ_DUPLICATE_KEY = "read-duplicate-key"
+READ_NON_FINITE_NUMBER = "read-non-finite-number"
+READ_NOT_AN_OBJECT = "read-not-an-object"
+READ_NESTING_TOO_DEEP = "read-nesting-too-deep"
+
+#: Every code this module emits (checked against ``schemas/issue-codes.json`` by the tests).
+READ_CODES = (
+    READ_INVALID_JSON, READ_INVALID_UTF8, READ_BOM, READ_EMPTY_FILE, READ_BLANK_LINE,
+    READ_LINE_TOO_LONG, READ_FILE_TOO_LARGE, READ_DUPLICATE_KEY, READ_NON_FINITE_NUMBER,
+    READ_NOT_AN_OBJECT, READ_NESTING_TOO_DEEP,
+)
+
+
+@dataclass(slots=True)
+class ParsedLine:
+    """One line (JSON Lines) or one array element (``.json``) as read.
+
+    Attributes
+    ----------
+    line : int
+        1-based line number where the record starts.
+    record : dict or None
+        The parsed object; None when the line could not be used as a record.
+    issues : list of Issue
+        Problems found while reading (file and line filled in).
+    nbytes : int
+        Bytes of input this entry consumed (for progress bars).
+    """
+
+    line: int
+    record: dict[str, Any] | None
+    issues: list[Issue] = field(default_factory=list)
+    nbytes: int = 0
+
+
+class _Flags:
+    """What the decoder hooks saw in the document being parsed."""
+
+    __slots__ = ("duplicate", "non_finite")
+
+    def __init__(self) -> None:
+        self.duplicate = False
+        self.non_finite = False
+
+
+def _decoder(flags: _Flags) -> json.JSONDecoder:
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            flags.duplicate = True
+        return obj
+
+    def constant_hook(name: str) -> float:
+        flags.non_finite = True
+        return float(name)
+
+    return json.JSONDecoder(object_pairs_hook=pairs_hook, parse_constant=constant_hook)
+
+
+def _issue(code: str, severity: Severity, message: str, file: str, line: int) -> Issue:
+    return Issue(code, severity, "", message, file=file, line=line)
+
+
+def _parse_issues(exc: Exception, file: str, line: int) -> Issue:
+    if isinstance(exc, RecursionError):
+        return _issue(READ_NESTING_TOO_DEEP, Severity.ERROR,
+                      "JSON nesting is too deep to read", file, line)
+    if isinstance(exc, json.JSONDecodeError):
+        # exc.msg is the decoder's fixed description ("Expecting value"), never input text.
+        return _issue(READ_INVALID_JSON, Severity.ERROR,
+                      f"not valid JSON: {exc.msg} at column {exc.colno}", file, line)
+    return _issue(READ_INVALID_JSON, Severity.ERROR,
+                  "not valid JSON (e.g. a number with too many digits)", file, line)
+
+
+def _flag_issues(flags: _Flags, file: str, line: int) -> list[Issue]:
+    issues = []
+    if flags.duplicate:
+        issues.append(_issue(READ_DUPLICATE_KEY, Severity.ERROR,
+                             "an object repeats a key; which value counts is ambiguous, so the "
+                             "record is not used", file, line))
+    if flags.non_finite:
+        issues.append(_issue(READ_NON_FINITE_NUMBER, Severity.ERROR,
+                             "NaN or Infinity is not valid JSON", file, line))
+    return issues
+
+
+def _check_value(value: Any, flags: _Flags, file: str, line: int) -> ParsedLine:
+    issues = _flag_issues(flags, file, line)
+    if not isinstance(value, dict):
+        kind = "an array" if isinstance(value, list) else "a scalar"
+        issues.append(_issue(READ_NOT_AN_OBJECT, Severity.ERROR,
+                             f"expected a JSON object, found {kind}", file, line))
+    if issues:
+        return ParsedLine(line, None, issues)
+    return ParsedLine(line, value, [])
+
+
+def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+               max_json_bytes: int = DEFAULT_MAX_JSON_FILE_BYTES) -> Iterator[ParsedLine]:
+    """Read records from a JSON Lines file, one :class:`ParsedLine` per non-empty line.
+
+    A file whose name ends in ``.json`` is read as one document holding an object or an
+    array of objects (see :func:`read_json_file`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+    max_line_bytes : int
+        Longest accepted line in bytes; longer lines are skipped without being loaded and
+        reported as ``read-line-too-long``.
+    max_json_bytes : int
+        Largest ``.json`` file read whole.
+
+    Yields
+    ------
+    ParsedLine
+        ``record`` is None when the line is unusable; its ``issues`` say why. An empty file
+        yields a single entry with ``read-empty-file``.
+
+    Raises
+    ------
+    OSError
+        The file cannot be opened (callers map this to "unreadable input").
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        yield from read_json_file(path, max_bytes=max_json_bytes)
+        return
+    file = str(path)
+    flags = _Flags()
+    decode = _decoder(flags).decode
+    seen_content = False
+    with path.open("rb") as handle:
+        lineno = 0
+        while True:
+            raw = handle.readline(max_line_bytes + 1)
+            if not raw:
+                break
+            lineno += 1
+            nbytes = len(raw)
+            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+                # Skip the rest of the line in bounded chunks: never hold it whole.
+                while True:
+                    rest = handle.readline(_CHUNK)
+                    nbytes += len(rest)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                seen_content = True
+                yield ParsedLine(lineno, None, [_issue(
+                    READ_LINE_TOO_LONG, Severity.ERROR,
+                    f"line is longer than {max_line_bytes} bytes and was not read", file,
+                    lineno)], nbytes)
+                continue
+            issues: list[Issue] = []
+            if lineno == 1 and raw.startswith(_BOM):
+                raw = raw[len(_BOM):]
+                issues.append(_issue(READ_BOM, Severity.WARNING,
+                                     "file starts with a UTF-8 byte order mark (ignored)", file,
+                                     lineno))
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                seen_content = True
+                issues.append(_issue(READ_INVALID_UTF8, Severity.ERROR,
+                                     f"not valid UTF-8 (byte {exc.start + 1} of the line)", file,
+                                     lineno))
+                yield ParsedLine(lineno, None, issues, nbytes)
+                continue
+            if not text.strip():
+                issues.append(_issue(READ_BLANK_LINE, Severity.WARNING,
+                                     "blank line (skipped)", file, lineno))
+                yield ParsedLine(lineno, None, issues, nbytes)
+                continue
+            seen_content = True
+            flags.duplicate = flags.non_finite = False
+            try:
+                value = decode(text)
+            except (ValueError, RecursionError) as exc:
+                issues.append(_parse_issues(exc, file, lineno))
+                yield ParsedLine(lineno, None, issues, nbytes)
+                continue
+            parsed = _check_value(value, flags, file, lineno)
+            parsed.issues[:0] = issues
+            parsed.nbytes = nbytes
+            yield parsed
+    if not seen_content:
+        yield ParsedLine(max(lineno, 1), None, [_issue(
+            READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, max(lineno, 1))])
+
+
+def read_json_file(path: str | Path, *,
+                   max_bytes: int = DEFAULT_MAX_JSON_FILE_BYTES) -> Iterator[ParsedLine]:
+    """Read a ``.json`` file holding one object or an array of objects.
+
+    Each array element is one :class:`ParsedLine` whose ``line`` is where the element starts.
+    A malformed element ends the reading (a JSON array cannot be re-synchronised), with an
+    issue on its line; the elements before it are still yielded.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+    max_bytes : int
+        Larger files are reported as ``read-file-too-large`` and not read.
+
+    Raises
+    ------
+    OSError
+        The file cannot be opened.
+    """
+    path = Path(path)
+    file = str(path)
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        yield ParsedLine(1, None, [_issue(READ_FILE_TOO_LARGE, Severity.ERROR,
+                                          f"file is larger than {max_bytes} bytes; use JSON "
+                                          "Lines for large inputs", file, 1)])
+        return
+    first_issues: list[Issue] = []
+    if data.startswith(_BOM):
+        data = data[len(_BOM):]
+        first_issues.append(_issue(READ_BOM, Severity.WARNING,
+                                   "file starts with a UTF-8 byte order mark (ignored)", file, 1))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        yield ParsedLine(line, None, [*first_issues, _issue(
+            READ_INVALID_UTF8, Severity.ERROR, "not valid UTF-8", file, line)], len(data))
+        return
+    if not text.strip():
+        yield ParsedLine(1, None, [*first_issues, _issue(
+            READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, 1)], len(data))
+        return
+    flags = _Flags()
+    decoder = _decoder(flags)
+    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    line = text.count("\n", 0, pos) + 1
+    if not text.startswith("[", pos):
+        try:
+            value, end = decoder.raw_decode(text, pos)
+            trailing = _WS.match(text, end).end()  # type: ignore[union-attr]
+            if trailing != len(text):
+                raise json.JSONDecodeError("Extra data", text, trailing)
+        except (ValueError, RecursionError) as exc:
+            yield ParsedLine(line, None, [*first_issues, _parse_issues(exc, file, line)],
+                             len(data))
+            return
+        parsed = _check_value(value, flags, file, line)
+        parsed.issues[:0] = first_issues
+        yield parsed
+        return
+    yield from _read_array(text, pos, line, decoder, flags, file, first_issues)
+
+
+def _read_array(text: str, pos: int, line: int, decoder: json.JSONDecoder, flags: _Flags,
+                file: str, first_issues: list[Issue]) -> Iterator[ParsedLine]:
+    """Yield the elements of the top-level array starting at ``text[pos] == '['``."""
+    pending = first_issues
+
+    def skip_ws(at: int) -> int:
+        return _WS.match(text, at).end()  # type: ignore[union-attr]
+
+    def advance(frm: int, to: int) -> None:
+        nonlocal line
+        line += text.count("\n", frm, to)
+
+    start = pos
+    pos = skip_ws(pos + 1)
+    advance(start, pos)
+    if text.startswith("]", pos):
+        yield ParsedLine(line, None, [*pending, _issue(
+            READ_EMPTY_FILE, Severity.ERROR, "the array holds no records", file, line)])
+        return
+    while True:
+        flags.duplicate = flags.non_finite = False
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except (ValueError, RecursionError) as exc:
+            yield ParsedLine(line, None, [*pending, _parse_issues(exc, file, line)])
+            return
+        parsed = _check_value(value, flags, file, line)
+        parsed.issues[:0] = pending
+        parsed.nbytes = end - pos  # characters; close enough for a progress bar
+        pending = []
+        yield parsed
+        after = skip_ws(end)
+        advance(pos, after)
+        if text.startswith(",", after):
+            pos = skip_ws(after + 1)
+            advance(after, pos)
+            continue
+        if text.startswith("]", after) and skip_ws(after + 1) == len(text):
+            return
+        yield ParsedLine(line, None, [_issue(READ_INVALID_JSON, Severity.ERROR,
+                                             "not valid JSON: expected ',' or the end of the "
+                                             "array", file, line)])
+        return

@@ -1,0 +1,219 @@
+"""The numbered business rules: what the spec requires beyond what JSON Schema can say.
+
+:data:`RULES` is the published list (the data dictionary and ``schemas/rules.json`` are
+generated from it). Record rules are checked by :func:`record_rule_issues`; submission rules
+by :func:`nearmiss_lab.validate.validate_submission`. A rule never re-reports a value the
+schema already rejected and skips values of the wrong type (the schema reports those).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from nearmiss_lab.issues import Issue, Severity
+from nearmiss_lab.spec import Taxonomy
+
+NARRATIVE_MIN_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One numbered business rule.
+
+    Attributes
+    ----------
+    id : str
+        Stable number such as ``R-001`` (never reused).
+    code : str
+        Issue code it raises.
+    severity : Severity
+        Severity of that issue.
+    scope : str
+        ``record`` (one incident), ``submission`` (a submission folder as a whole) or
+        ``schema`` (stated by the schema; the issue carries the rule number).
+    text : str
+        The rule as published.
+    """
+
+    id: str
+    code: str
+    severity: Severity
+    scope: str
+    text: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"id": self.id, "code": self.code, "severity": self.severity.value,
+                "scope": self.scope, "text": self.text}
+
+
+_E, _W, _F = Severity.ERROR, Severity.WARNING, Severity.FATAL
+
+#: The published business rules, in number order.
+RULES: tuple[Rule, ...] = (
+    Rule("R-001", "rule-unknown-factor-code", _E, "record",
+         "Every factors[].code is a code of the taxonomy the submission is checked against."),
+    Rule("R-002", "rule-unknown-activity-code", _E, "record",
+         "Every activities[] entry is a code of the taxonomy."),
+    Rule("R-003", "schema-pattern", _E, "schema",
+         "Activities are ACT codes: every activities[] entry starts with 'ACT.' (stated by the "
+         "incident schema's pattern)."),
+    Rule("R-004", "rule-activity-in-factors", _E, "record",
+         "factors[] holds no ACT code: what the officer was doing belongs in activities, so "
+         "that factor statistics never count an activity twice."),
+    Rule("R-005", "rule-occurred-in-future", _E, "record",
+         "occurred_month is not after the current month (UTC)."),
+    Rule("R-006", "rule-occurred-after-period", _E, "record",
+         "occurred_month is not after the end of the submission's period."),
+    Rule("R-007", "rule-occurred-before-period", _W, "record",
+         "occurred_month is not before the start of the submission's period (a late report "
+         "is accepted with a warning)."),
+    Rule("R-008", "rule-narrative-too-short", _W, "record",
+         f"The narrative has at least {NARRATIVE_MIN_CHARS} characters besides surrounding "
+         "white space (the schema bounds it to 1..20000)."),
+    Rule("R-009", "rule-extracted-without-evidence", _E, "record",
+         "A factor with source 'extracted' carries at least one evidence span."),
+    Rule("R-010", "rule-evidence-out-of-bounds", _E, "record",
+         "Every evidence span satisfies 0 <= start < end <= the length (in characters) of "
+         "the named field's text."),
+    Rule("R-011", "rule-duplicate-factor", _W, "record",
+         "A factor code appears at most once per source in factors[]."),
+    Rule("R-020", "submission-records-missing", _F, "submission",
+         "The records file named by the manifest exists in the submission folder."),
+    Rule("R-021", "submission-records-unsafe", _F, "submission",
+         "The records file is a regular file directly inside the submission folder, not a "
+         "symbolic link."),
+    Rule("R-022", "submission-size-mismatch", _F, "submission",
+         "The records file's size in bytes equals manifest records.bytes."),
+    Rule("R-023", "submission-hash-mismatch", _F, "submission",
+         "The sha256 of the records file equals manifest records.sha256."),
+    Rule("R-024", "submission-count-mismatch", _F, "submission",
+         "The number of records (non-blank lines) equals manifest record_count."),
+    Rule("R-025", "submission-period-order", _F, "submission",
+         "The manifest period's start is not after its end."),
+    Rule("R-026", "submission-agency-mismatch", _E, "submission",
+         "Every record's agency equals the manifest's agency."),
+    Rule("R-027", "submission-duplicate-record-id", _E, "submission",
+         "A record_id appears once in a submission (and once in a records file); later "
+         "occurrences are errors."),
+    Rule("R-028", "submission-schema-version-mismatch", _W, "submission",
+         "Records declare the incident schema version the manifest names."),
+)
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+_BY_CODE: dict[str, Rule] = {r.code: r for r in RULES if r.scope != "schema"}
+
+_FACTOR_CODE = re.compile(r"^(HF|EQ|ENV|PROC|ACT|THREAT|TAC|ROAD)\.[A-Z][A-Z0-9_]*\Z")
+_ACTIVITY_CODE = re.compile(r"^ACT\.[A-Z][A-Z0-9_]*\Z")
+YEAR_MONTH = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])\Z")
+
+
+def rule_issue(code: str, pointer: str, message: str, hint: str | None = None) -> Issue:
+    """Build the issue of the rule that raises ``code`` (its severity and number)."""
+    rule = _BY_CODE[code]
+    return Issue(code, rule.severity, pointer, message, rule=rule.id, hint=hint)
+
+
+def current_month(today: date | None = None) -> str:
+    """Return ``YYYY-MM`` of ``today`` (default: the current UTC date)."""
+    day = today or datetime.now(UTC).date()
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _factor_issues(factors: list[Any], record: dict[str, Any],
+                   taxonomy: Taxonomy) -> list[Issue]:
+    issues: list[Issue] = []
+    seen: set[tuple[str, str]] = set()
+    for i, factor in enumerate(factors):
+        if not isinstance(factor, dict):
+            continue
+        code, source = factor.get("code"), factor.get("source")
+        if isinstance(code, str) and _FACTOR_CODE.match(code):
+            if code.startswith("ACT."):
+                issues.append(rule_issue("rule-activity-in-factors", f"/factors/{i}/code",
+                                         "an ACT code belongs in activities, not factors"))
+            elif code not in taxonomy.codes:
+                issues.append(rule_issue("rule-unknown-factor-code", f"/factors/{i}/code",
+                                         f"code is not in taxonomy {taxonomy.version}"))
+            if isinstance(source, str):
+                if (code, source) in seen:
+                    issues.append(rule_issue("rule-duplicate-factor", f"/factors/{i}",
+                                             "the same code and source appear earlier"))
+                seen.add((code, source))
+        if source == "extracted":
+            issues.extend(_evidence_issues(factor.get("evidence"), i, record))
+    return issues
+
+
+def _evidence_issues(evidence: Any, i: int, record: dict[str, Any]) -> list[Issue]:
+    if evidence is None or evidence == []:
+        return [rule_issue("rule-extracted-without-evidence", f"/factors/{i}",
+                           "an extracted factor has no evidence span")]
+    if not isinstance(evidence, list):
+        return []
+    issues = []
+    for j, span in enumerate(evidence):
+        if not isinstance(span, dict):
+            continue
+        start, end, field = span.get("start"), span.get("end"), span.get("field")
+        text = record.get(field) if isinstance(field, str) else None
+        if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
+            continue
+        if not 0 <= start < end <= len(text):
+            issues.append(rule_issue("rule-evidence-out-of-bounds", f"/factors/{i}/evidence/{j}",
+                                     f"span is empty or outside the {field} text "
+                                     f"({len(text)} characters)"))
+    return issues
+
+
+def record_rule_issues(record: dict[str, Any], *, taxonomy: Taxonomy,
+                       period: tuple[str, str] | None = None,
+                       today: date | None = None) -> list[Issue]:
+    """Check the record-scope rules (R-001..R-011) on one incident.
+
+    Parameters
+    ----------
+    record : dict
+        A parsed incident (need not be schema-valid; ill-typed values are skipped).
+    taxonomy : Taxonomy
+        Code list the factor and activity codes must belong to.
+    period : (str, str), optional
+        Submission period ``(start, end)`` as ``YYYY-MM``; R-006/R-007 run only when given.
+    today : date, optional
+        Reference date for R-005 (default: today, UTC).
+
+    Returns
+    -------
+    list of Issue
+        Issues carrying their rule number.
+    """
+    issues: list[Issue] = []
+    factors = record.get("factors")
+    if isinstance(factors, list):
+        issues.extend(_factor_issues(factors, record, taxonomy))
+    activities = record.get("activities")
+    if isinstance(activities, list):
+        for i, code in enumerate(activities):
+            if isinstance(code, str) and _ACTIVITY_CODE.match(code) and code not in taxonomy.codes:
+                issues.append(rule_issue("rule-unknown-activity-code", f"/activities/{i}",
+                                         f"code is not in taxonomy {taxonomy.version}"))
+    month = record.get("occurred_month")
+    if isinstance(month, str) and YEAR_MONTH.match(month):
+        if month > current_month(today):
+            issues.append(rule_issue("rule-occurred-in-future", "/occurred_month",
+                                     "the month is in the future"))
+        if period is not None:
+            start, end = period
+            if month > end:
+                issues.append(rule_issue("rule-occurred-after-period", "/occurred_month",
+                                         "the month is after the end of the submission period"))
+            elif month < start:
+                issues.append(rule_issue("rule-occurred-before-period", "/occurred_month",
+                                         "the month is before the start of the submission "
+                                         "period"))
+    narrative = record.get("narrative")
+    if isinstance(narrative, str) and narrative and len(narrative.strip()) < NARRATIVE_MIN_CHARS:
+        issues.append(rule_issue("rule-narrative-too-short", "/narrative",
+                                 f"narrative has fewer than {NARRATIVE_MIN_CHARS} characters"))
+    return issues
