@@ -1,0 +1,252 @@
+"""One-call network analysis of a period: the entry point for the CLI and the bulletin."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+import polars as pl
+
+from nearmiss_lab.network.change import emerging_pairs, pair_counts, shift_month
+from nearmiss_lab.network.graph import (
+    add_centralities,
+    category_of,
+    detect_communities,
+    disparity_filter,
+)
+from nearmiss_lab.network.graph import build_graph as _build_graph
+from nearmiss_lab.network.matrix import (
+    DEFAULT_SOURCES,
+    cooccurrence_counts,
+    incidence_matrix,
+    incident_codes,
+)
+from nearmiss_lab.network.measures import pair_table
+
+JSON_EDGE_KEYS = (
+    "source", "target", "count", "expected", "lift", "pmi", "npmi", "jaccard",
+    "association_strength", "yule_q", "odds_ratio", "or_low", "or_high", "p_value", "q_value",
+    "significant", "backbone",
+)
+
+
+@dataclass
+class NetworkResult:
+    """Everything the network stage computed for one period.
+
+    Attributes
+    ----------
+    edges : polars.DataFrame
+        Every pair with at least ``min_count`` co-occurrences this period, with all measures,
+        ``significant`` and ``backbone`` flags.
+    nodes : polars.DataFrame
+        One row per code seen this period: support, label, category, community, centralities.
+    emerging : polars.DataFrame
+        Pairs tested against the baseline window (see :func:`emerging_pairs`).
+    communities : list of list of str
+        Louvain communities of the significant graph, largest first.
+    graph : networkx.Graph
+        Significant edges with node and edge attributes.
+    """
+
+    edges: pl.DataFrame
+    nodes: pl.DataFrame
+    emerging: pl.DataFrame
+    communities: list[list[str]]
+    graph: nx.Graph
+    params: dict[str, Any] = field(default_factory=dict)
+    store_version: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict: ``nodes``, ``edges``, ``emerging``, ``communities``,
+        ``store_version`` and ``params``; non-finite numbers become null."""
+        edge_cols = [c for c in JSON_EDGE_KEYS if c in self.edges.columns]
+        return {
+            "store_version": self.store_version,
+            "params": self.params,
+            "nodes": _records(self.nodes),
+            "edges": _records(self.edges.select(edge_cols)),
+            "emerging": _records(self.emerging.filter(pl.col("emerging"))),
+            "communities": [
+                {"id": i, "size": len(members), "members": members}
+                for i, members in enumerate(self.communities)
+            ],
+        }
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+
+
+def _window(codes_long: pl.DataFrame, since: str | None, until: str | None) -> pl.DataFrame:
+    cond = pl.lit(True)
+    if since:
+        cond = cond & (pl.col("occurred_month") >= since)
+    if until:
+        cond = cond & (pl.col("occurred_month") <= until)
+    return codes_long.filter(cond)
+
+
+def _taxonomy_labels() -> dict[str, str]:
+    try:
+        from nearmiss_lab.spec import load_taxonomy
+    except ImportError:
+        return {}
+    taxonomy = load_taxonomy()
+    return {code: taxonomy.label(code) for code in taxonomy.codes}
+
+
+def analyse(
+    incidents: pl.LazyFrame | pl.DataFrame,
+    *,
+    period: tuple[str | None, str | None] | None = None,
+    baseline_months: int = 12,
+    min_count: int = 5,
+    fdr: float = 0.05,
+    sources: Sequence[str] = DEFAULT_SOURCES,
+    include_activities: bool = True,
+    seed: int = 0,
+    backbone_alpha: float = 0.05,
+    labels: dict[str, str] | None = None,
+    store_version: int | None = None,
+    emerging_min_count: int | None = None,
+) -> NetworkResult:
+    """Co-occurrence network of incident factors for a period, and what changed.
+
+    Parameters
+    ----------
+    incidents : polars LazyFrame or DataFrame
+        Store rows (see :func:`nearmiss_lab.network.incident_codes`); may hold months before
+        the period, which then serve as the baseline window.
+    period : (since, until) of ``YYYY-MM`` strings, optional
+        Inclusive months analysed; None or a None bound means open-ended.
+    baseline_months : int
+        Months immediately before ``since`` that form the baseline for emerging pairs
+        (0 disables the comparison; it also needs ``since``).
+    min_count : int
+        Minimum support for a pair to be tested as an edge.
+    fdr : float
+        Benjamini-Hochberg level for both the edges and the emerging pairs.
+    sources : sequence of str
+        Factor sources that enter the network.
+    include_activities : bool
+        Whether ACT activity codes are nodes.
+    seed : int
+        Louvain seed.
+    backbone_alpha : float
+        Disparity-filter level.
+    labels : dict, optional
+        Code -> human label; defaults to the taxonomy's labels.
+    store_version : int, optional
+        Carried into :meth:`NetworkResult.to_json` for provenance.
+    emerging_min_count : int, optional
+        Minimum co-occurrences this period for a pair to be tested against the baseline
+        (default ``max(2, ceil(min_count / 2))``: a period is often one month, so fewer).
+
+    Examples
+    --------
+    >>> result = analyse(load_incidents(store), period=("2024-01", "2024-03"))  # doctest: +SKIP
+    >>> result.edges.filter(pl.col("significant")).head()  # doctest: +SKIP
+    """
+    since, until = period if period else (None, None)
+    if emerging_min_count is None:
+        emerging_min_count = max(2, math.ceil(min_count / 2))
+    codes_long = incident_codes(incidents, sources=sources, include_activities=include_activities)
+    current = _window(codes_long, since, until)
+    inc = incidence_matrix(current)
+    counts = cooccurrence_counts(inc.matrix)
+    n = inc.n_incidents
+    pairs = pair_table(counts, inc.codes, n, min_count=min_count, fdr=fdr)
+    support = dict(zip(inc.codes, inc.support.tolist(), strict=True))
+    if labels is None:
+        labels = _taxonomy_labels()
+    graph = _build_graph(pairs, support, labels=labels)
+    add_centralities(graph)
+    disparity_filter(graph, alpha=backbone_alpha)
+    communities = detect_communities(graph, seed=seed)
+    community_of = {code: i for i, members in enumerate(communities) for code in members}
+    for code in graph.nodes:
+        graph.nodes[code]["community"] = community_of.get(code, -1)
+
+    backbone = {
+        tuple(sorted((u, v))) for u, v, d in graph.edges(data=True) if d.get("backbone")
+    }
+    edges = (
+        pairs.filter(pl.col("tested"))
+        .with_columns(
+            backbone=pl.Series(
+                [(s, t) in backbone for s, t in pairs.filter(pl.col("tested"))
+                 .select("source", "target").iter_rows()],
+                dtype=pl.Boolean,
+            )
+        )
+        .sort(["significant", "q_value", "count"], descending=[True, False, True])
+    )
+    nodes = pl.DataFrame(
+        [
+            {
+                "code": code,
+                "label": data["label"],
+                "category": category_of(code),
+                "support": data["support"],
+                "community": data["community"],
+                "degree": data["degree"],
+                "strength": data["strength"],
+                "degree_centrality": data["degree_centrality"],
+                "betweenness": data["betweenness"],
+            }
+            for code, data in graph.nodes(data=True)
+        ],
+        schema={
+            "code": pl.String, "label": pl.String, "category": pl.String, "support": pl.Int64,
+            "community": pl.Int64, "degree": pl.Int64, "strength": pl.Float64,
+            "degree_centrality": pl.Float64, "betweenness": pl.Float64,
+        },
+    ).sort("support", descending=True)
+
+    emerging = _emerging(codes_long, current, counts, inc.codes, n, since, baseline_months,
+                         min_count=emerging_min_count, fdr=fdr)
+    params = {
+        "since": since, "until": until, "baseline_months": baseline_months,
+        "min_count": min_count, "fdr": fdr, "sources": list(sources),
+        "include_activities": include_activities, "seed": seed, "incidents": n,
+        "backbone_alpha": backbone_alpha, "emerging_min_count": emerging_min_count,
+    }
+    return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version)
+
+
+def _emerging(
+    codes_long: pl.DataFrame,
+    current: pl.DataFrame,
+    counts,
+    codes: list[str],
+    n: int,
+    since: str | None,
+    baseline_months: int,
+    *,
+    min_count: int,
+    fdr: float,
+) -> pl.DataFrame:
+    if since and baseline_months > 0:
+        base_long = _window(codes_long, shift_month(since, -baseline_months),
+                            shift_month(since, -1))
+    else:
+        base_long = current.clear()
+    if base_long.height:
+        base = incidence_matrix(base_long)
+        base_pairs = pair_counts(cooccurrence_counts(base.matrix), base.codes)
+        n_base = base.n_incidents
+    else:
+        base_pairs = pair_counts(counts[:0, :0], [])
+        n_base = 0
+    return emerging_pairs(pair_counts(counts, codes), n, base_pairs, n_base,
+                          min_count=min_count, fdr=fdr)
