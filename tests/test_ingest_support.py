@@ -10,6 +10,7 @@ import copy
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,37 @@ LEAKY_NARRATIVE = (
     "Dispatch said to call the complainant back at 614-555-0199 or write to "
     "jdoe.witness@example.com before we arrived at the house."
 )
+
+
+_PHONE = re.compile(r"\b\d{3}-\d{3}-\d{4}\b")
+_EMAIL = re.compile(r"\b[\w.]+@[\w.]+\.[a-z]{2,}\b")
+
+
+def regex_scanner(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A tiny, deterministic stand-in for the residual scan (phones and e-mail addresses).
+
+    For tests of ingest mechanics (crash points, concurrency) that must not pay for loading
+    Presidio in every subprocess; the real engine is exercised in test_ingest_scan.py.
+    """
+    findings = []
+    for field in ("narrative", "lessons_learned"):
+        text = record.get(field) or ""
+        for kind, pattern in (("PHONE_NUMBER", _PHONE), ("EMAIL_ADDRESS", _EMAIL)):
+            for m in pattern.finditer(text):
+                findings.append({"field": field, "start": m.start(), "end": m.end(),
+                                 "entity_type": kind, "score": 0.95})
+    return findings
+
+
+def assert_valid_receipt(receipt: dict[str, Any]) -> None:
+    """Assert the receipt conforms to schemas/receipt/1.0.0.json and its counts add up."""
+    import jsonschema
+
+    from nearmiss_lab.spec import load_schema
+
+    jsonschema.Draft202012Validator(load_schema("receipt", "1.0.0")).validate(receipt)
+    c = receipt["counts"]
+    assert c["received"] == c["accepted"] + c["quarantined"] + c["duplicate"] + c["rejected"]
 
 
 def make_incident(i: int = 0, **overrides: Any) -> dict[str, Any]:

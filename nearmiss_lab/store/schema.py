@@ -128,6 +128,7 @@ QUARANTINE_SCHEMA = pl.Schema(
 RECEIPTS_SCHEMA = pl.Schema(
     {
         "receipt_id": pl.String,
+        "ingest_id": pl.String,
         "submission_id": pl.String,
         "agency": pl.String,
         "status": pl.String,

@@ -1,0 +1,139 @@
+"""Per-record checks of an ingest: read and validate (the validator's), re-scan (deid's).
+
+The residual scan is passed in as a plain function ``record -> findings`` so the same ingest
+runs with the real Presidio engine (the default) or, in a distributed map step, with one
+engine per worker. A finding needs ``field``, ``start``, ``end``, ``entity_type`` and
+``score`` (attributes or keys): where the identifier is, never what it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from nearmiss_lab.issues import Issue, Severity
+from nearmiss_lab.store.schema import content_hash, incident_key
+
+Finding = Any
+Scanner = Callable[[dict[str, Any]], Sequence[Finding]]
+
+
+class ScanUnavailableError(RuntimeError):
+    """The residual-scan engine cannot be built; the hub never ingests unscanned by accident."""
+
+
+def default_scanner(min_score: float | None = None) -> Scanner:
+    """Return the de-identification stage's residual scan as a ``record -> findings`` function.
+
+    Parameters
+    ----------
+    min_score : float, optional
+        Lowest detector score that counts as a residual identifier (the de-identification
+        stage's default when None).
+
+    Raises
+    ------
+    ScanUnavailableError
+        The de-identification stage does not provide ``residual_scan``.
+    """
+    try:
+        from nearmiss_lab.deid import residual_scan
+    except ImportError as exc:
+        raise ScanUnavailableError(
+            "the residual scan (nearmiss_lab.deid.residual_scan) is not available; install "
+            "the de-identification stage or run with --no-scan deliberately"
+        ) from exc
+
+    if min_score is None:
+        return residual_scan
+    return lambda record: residual_scan(record, min_score=min_score)
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    """Normalise one finding (object or mapping) to the quarantine table's struct."""
+    get = finding.get if isinstance(finding, dict) else (lambda k: getattr(finding, k))
+    return {
+        "field": str(get("field")),
+        "start": int(get("start")),
+        "end": int(get("end")),
+        "entity_type": str(get("entity_type")),
+        "score": float(get("score")),
+    }
+
+
+def residual_issue(found: dict[str, Any]) -> Issue:
+    """The issue for one residual identifier: type, score and offsets, never the text."""
+    return Issue(
+        "ingest-residual-identifier", Severity.ERROR, "/" + found["field"],
+        f"residual {found['entity_type']} identifier (score {found['score']:.2f}) at "
+        f"characters {found['start']}-{found['end']}; the record is quarantined",
+        hint="re-run the de-identifier on this record (or extend its recognizers) and submit "
+             "the corrected record; it replaces the quarantined one",
+    )
+
+
+@dataclass
+class Candidate:
+    """A record that passed validation, waiting for the re-scan and de-duplication."""
+
+    index: int
+    line: int
+    record: dict[str, Any]
+    key: str
+    content_hash: str
+    record_id: str
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class ReadResult:
+    """What reading and validating the records file produced."""
+
+    candidates: list[Candidate] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    entries: int = 0
+    rejected: int = 0
+    last_unreadable: bool = False
+
+
+def read_and_validate(path: Path, *, period: tuple[str, str], agency: str,
+                      max_line_bytes: int, today: date | None = None,
+                      on_progress: Callable[[int], None] | None = None) -> ReadResult:
+    """Read the records file with the validator and split valid records from the rest.
+
+    Uses :func:`nearmiss_lab.validate.iter_checked_records` (schema, record rules, agency,
+    duplicate ids within the file); nothing is re-implemented here.
+    """
+    from nearmiss_lab.validate import iter_checked_records
+
+    result = ReadResult()
+    checked_iter: Iterator[Any] = iter_checked_records(
+        path, "incident", period=period, agency=agency, today=today,
+        max_line_bytes=max_line_bytes, on_progress=on_progress)
+    for checked in checked_iter:
+        result.issues.extend(checked.issues)
+        if checked.index is None:
+            continue  # blank line: a warning, not a record
+        result.entries += 1
+        result.last_unreadable = checked.record is None
+        if not checked.valid:
+            result.rejected += 1
+            continue
+        record = checked.record
+        result.candidates.append(Candidate(
+            index=checked.index, line=checked.line, record=record,
+            key=incident_key(record["agency"], record["record_id"]),
+            content_hash=content_hash(record), record_id=record["record_id"]))
+    return result
+
+
+def scan_candidates(candidates: list[Candidate], scanner: Scanner,
+                    on_progress: Callable[[int], None] | None = None) -> None:
+    """Run the residual scan on every candidate, storing its findings on it."""
+    for candidate in candidates:
+        candidate.findings = [finding_dict(f) for f in scanner(candidate.record)]
+        if on_progress is not None:
+            on_progress(1)
