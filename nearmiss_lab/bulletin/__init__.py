@@ -1,0 +1,54 @@
+"""Safety bulletins: parameterised notebooks run by papermill into offline HTML.
+
+The notebooks in ``notebooks/`` call these functions, one per cell::
+
+    data = nearmiss_lab.bulletin.load_bulletin_data(store, period, k=k, ...)
+    nearmiss_lab.bulletin.headline(data)
+    nearmiss_lab.bulletin.top_factors(data)
+    ...
+
+:func:`build_bulletin` runs ``01-safety-bulletin`` with papermill (parameters checked against
+a whitelist first), keeps the executed notebook and exports HTML without code cells through an
+offline template (no script, style, font or image is fetched from any host).
+"""
+
+from nearmiss_lab.bulletin.data import (
+    BulletinData,
+    bulletin_data,
+    data_hash,
+    load_bulletin_data,
+    shift_month,
+)
+from nearmiss_lab.bulletin.params import NOTEBOOK_PARAMETERS, ParameterError, check_parameters
+from nearmiss_lab.bulletin.provenance import bulletin_id, methods_and_provenance, provenance
+from nearmiss_lab.bulletin.sections import (
+    emerging_pairs,
+    headline,
+    network_figure,
+    reports_of_the_week,
+    significant_pairs,
+    top_factors,
+)
+from nearmiss_lab.bulletin.suppression import suppress_count, suppress_frame
+
+__all__ = [
+    "NOTEBOOK_PARAMETERS",
+    "BulletinData",
+    "ParameterError",
+    "bulletin_data",
+    "bulletin_id",
+    "check_parameters",
+    "data_hash",
+    "emerging_pairs",
+    "headline",
+    "load_bulletin_data",
+    "methods_and_provenance",
+    "network_figure",
+    "provenance",
+    "reports_of_the_week",
+    "shift_month",
+    "significant_pairs",
+    "suppress_count",
+    "suppress_frame",
+    "top_factors",
+]

@@ -1,0 +1,210 @@
+"""The figures a bulletin shows, as plain polars frames (rendering lives in ``sections``).
+
+Every function takes a :class:`~nearmiss_lab.bulletin.data.BulletinData` and returns raw
+numbers; suppression happens when they are displayed, so tests can check both.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+
+import polars as pl
+
+from nearmiss_lab.bulletin.data import BulletinData
+
+#: Submission statuses whose records count toward coverage.
+COUNTED_STATUSES = ("accepted", "accepted_with_warnings", "accepted_with_errors")
+
+
+@functools.lru_cache(maxsize=1)
+def _labels() -> dict[str, str]:
+    from nearmiss_lab.spec import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    return {code: entry.label for code, entry in taxonomy.entries.items()}
+
+
+def label(code: str) -> str:
+    """Human label of a taxonomy code (the code itself when the taxonomy does not know it)."""
+    return _labels().get(code, code)
+
+
+def coverage(data: BulletinData) -> pl.DataFrame:
+    """One row per known agency: did it report, file a zero report, or stay silent this period.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``agency``, ``status`` (``reported`` / ``zero report`` / ``no submission``),
+        ``submissions`` (ledger rows covering the period) and ``incidents`` (stored incidents
+        that occurred in the period), sorted by agency.
+    """
+    incidents = (
+        data.period_incidents.group_by("agency").agg(pl.len().alias("incidents"))
+        if data.period_incidents.height else pl.DataFrame(schema={"agency": pl.String,
+                                                                  "incidents": pl.UInt32})
+    )
+    ledger = data.submissions
+    if ledger.is_empty() or "agency" not in ledger.columns:
+        covering = pl.DataFrame(schema={"agency": pl.String, "submissions": pl.UInt32})
+        agencies = set(incidents["agency"].to_list())
+    else:
+        counted = ledger.filter(pl.col("status").is_in(COUNTED_STATUSES))
+        covering = (
+            counted.filter((pl.col("period_start") <= data.period)
+                           & (pl.col("period_end") >= data.period))
+            .group_by("agency").agg(pl.len().alias("submissions"))
+        )
+        agencies = set(ledger["agency"].to_list()) | set(incidents["agency"].to_list())
+    frame = (
+        pl.DataFrame({"agency": sorted(agencies)}, schema={"agency": pl.String})
+        .join(covering, on="agency", how="left")
+        .join(incidents, on="agency", how="left")
+        .with_columns(pl.col("submissions").fill_null(0).cast(pl.Int64),
+                      pl.col("incidents").fill_null(0).cast(pl.Int64))
+    )
+    status = (
+        pl.when(pl.col("incidents") > 0).then(pl.lit("reported"))
+        .when(pl.col("submissions") > 0).then(pl.lit("zero report"))
+        .otherwise(pl.lit("no submission"))
+    )
+    return frame.with_columns(status=status).select("agency", "status", "submissions", "incidents")
+
+
+def monthly_counts(data: BulletinData) -> pl.DataFrame:
+    """Incidents per month over the baseline window and the period (zero-filled)."""
+    months = pl.DataFrame({"month": [*data.baseline, data.period]})
+    counts = data.incidents.group_by("occurred_month").agg(pl.len().alias("incidents"))
+    return (
+        months.join(counts.rename({"occurred_month": "month"}), on="month", how="left")
+        .with_columns(pl.col("incidents").fill_null(0).cast(pl.Int64))
+    )
+
+
+def _codes_long(data: BulletinData) -> pl.DataFrame:
+    from nearmiss_lab.network import incident_codes
+
+    if data.incidents.is_empty():
+        return pl.DataFrame(schema={"incident_key": pl.String, "occurred_month": pl.String,
+                                    "code": pl.String})
+    return incident_codes(data.incidents)
+
+
+def factor_change(data: BulletinData, n: int = 10) -> pl.DataFrame:
+    """The period's most frequent codes with their change against the baseline.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``code``, ``label``, ``count`` (incidents with the code this period), ``share`` (of
+        the period's incidents), ``baseline_count``, ``baseline_share`` and ``change`` (ratio
+        of the shares; ``inf`` when the baseline never saw the code), top ``n`` by count.
+    """
+    codes = _codes_long(data)
+    n_period = data.period_incidents.height
+    n_base = data.incidents.height - n_period
+    per_code = codes.group_by("code").agg(
+        (pl.col("occurred_month") == data.period).sum().cast(pl.Int64).alias("count"),
+        (pl.col("occurred_month") != data.period).sum().cast(pl.Int64).alias("baseline_count"),
+    )
+    share = pl.col("count") / max(n_period, 1)
+    base_share = pl.col("baseline_count") / n_base if n_base else pl.lit(None, pl.Float64)
+    return (
+        per_code.filter(pl.col("count") > 0)
+        .with_columns(share=share, baseline_share=base_share)
+        .with_columns(change=pl.col("share") / pl.col("baseline_share"))
+        .sort(["count", "code"], descending=[True, False])
+        .head(n)
+        .with_columns(label=pl.col("code").map_elements(label, return_dtype=pl.String))
+        .select("code", "label", "count", "share", "baseline_count", "baseline_share", "change")
+    )
+
+
+def significant_pairs(data: BulletinData, n: int = 20) -> pl.DataFrame:
+    """Significant edges of the period, most significant first (the network's measures)."""
+    edges = data.network.edges
+    if edges.is_empty():
+        return edges
+    return edges.filter(pl.col("significant")).sort(
+        ["q_value", "lift"], descending=[False, True]
+    ).head(n)
+
+
+def emerging(data: BulletinData, n: int = 10) -> pl.DataFrame:
+    """Pairs that rose against the baseline, or are new this period."""
+    frame = data.network.emerging
+    if frame.is_empty() or "emerging" not in frame.columns:
+        return frame.clear() if not frame.is_empty() else frame
+    return frame.filter(pl.col("emerging")).head(n)
+
+
+def _stable_rank(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def pick_reports(data: BulletinData, n: int = 3) -> pl.DataFrame:
+    """Choose a few of the period's incidents to print as "reports of the week".
+
+    Incidents carrying both codes of an emerging or significant pair come first, then those
+    with lessons learned; ties are broken by a hash of the incident key, so the choice is
+    deterministic without favouring any agency or record id.
+    """
+    period = data.period_incidents
+    if period.is_empty():
+        return period
+    pairs = [frozenset(p) for frame in (emerging(data), significant_pairs(data))
+             if not frame.is_empty() for p in frame.select("source", "target").iter_rows()]
+    codes = _codes_long(data).filter(pl.col("occurred_month") == data.period)
+    by_incident: dict[str, set[str]] = {}
+    for key, code in codes.select("incident_key", "code").iter_rows():
+        by_incident.setdefault(key, set()).add(code)
+    keyed = period.with_columns(
+        pl.concat_str(["agency", pl.lit(":"), "record_id"]).alias("_key")
+        if "incident_key" not in period.columns else pl.col("incident_key").alias("_key")
+    )
+    scores = []
+    for key, lessons in keyed.select("_key", "lessons_learned").iter_rows():
+        got = by_incident.get(key, set())
+        pair_hits = sum(1 for p in pairs if p <= got)
+        scores.append((-pair_hits, 0 if (lessons or "").strip() else 1, _stable_rank(key)))
+    order = sorted(range(period.height), key=lambda i: scores[i])[:n]
+    return keyed[order].with_columns(
+        codes=pl.Series([sorted(by_incident.get(k, set())) for k in keyed[order]["_key"]],
+                        dtype=pl.List(pl.String))
+    ).drop("_key")
+
+
+QUESTIONS = {
+    "HF": "Which human factor ({label}) was in play, and what could have interrupted it earlier?",
+    "EQ": "How would you check your {label} before and during a call like this one?",
+    "ENV": "How does {label} change your approach, positioning and cover on a call like this?",
+    "PROC": "Does your agency's policy cover this situation ({label})? What would you change?",
+    "THREAT": "What pre-attack indicators might have signalled {label} before it happened?",
+    "TAC": "What would better {label} have looked like here, and what does your training say?",
+    "ROAD": "What would reduce the exposure to {label} at a scene like this?",
+    "ACT": "When did your unit last train for {label}, and what did that training leave out?",
+}
+CLOSING_QUESTION = "What would you tell a new officer about this call?"
+
+
+def discussion_questions(codes: list[str], n: int = 3) -> list[str]:
+    """Questions for a briefing or roll call, one per factor category present, then a closer.
+
+    Examples
+    --------
+    >>> discussion_questions(["HF.FATIGUE"], n=2)[-1]
+    'What would you tell a new officer about this call?'
+    """
+    questions: list[str] = []
+    seen: set[str] = set()
+    ordered = sorted(codes, key=lambda c: (c.startswith("ACT."), c))  # factors before activity
+    for code in ordered:
+        category = code.split(".", 1)[0]
+        if category in seen or category not in QUESTIONS:
+            continue
+        seen.add(category)
+        questions.append(QUESTIONS[category].format(label=label(code).lower()))
+        if len(questions) == n - 1:
+            break
+    return [*questions, CLOSING_QUESTION]

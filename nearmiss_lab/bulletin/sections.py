@@ -1,0 +1,161 @@
+"""The bulletin's sections, each one notebook cell: ``nearmiss_lab.bulletin.<section>(data)``.
+
+Each returns :class:`~nearmiss_lab.bulletin.html.Html` whose every data value is escaped and
+every incident count below ``k`` reads ``"< k"`` (tables, charts and running text alike).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from nearmiss_lab import charts
+from nearmiss_lab.bulletin import compute
+from nearmiss_lab.bulletin.data import BulletinData
+from nearmiss_lab.bulletin.html import Html, escape, paragraph, section, table
+from nearmiss_lab.bulletin.suppression import suppress_count, suppress_frame
+
+MEASURES = {"expected": "{:.1f}", "lift": "{:.2f}", "npmi": "{:.2f}", "jaccard": "{:.2f}",
+            "yule_q": "{:.2f}", "odds_ratio": "{:.1f}", "q_value": "{:.2g}"}
+
+
+def headline(data: BulletinData) -> Html:
+    """Title, headline counts and coverage (agencies reporting, zero reports, silent)."""
+    cov = compute.coverage(data)
+    n = data.period_incidents.height
+    reporting = cov.filter(pl.col("status") == "reported").height
+    zero = cov.filter(pl.col("status") == "zero report").height
+    silent = cov.filter(pl.col("status") == "no submission").height
+    k = data.k
+    stats = "".join(
+        f'<div class="nm-stat"><b>{escape(v)}</b>{escape(t)}</div>'
+        for v, t in (
+            (suppress_count(n, k), "near misses this month"),
+            (str(reporting), "agencies reporting"),
+            (str(zero), "zero reports"),
+            (str(silent), "agencies with no submission"),
+        )
+    )
+    text = (
+        f"In {data.period}, {suppress_count(n, k)} near misses were reported by "
+        f"{reporting} of {cov.height} known agencies; {zero} filed a zero report and "
+        f"{silent} sent no submission covering the month."
+    )
+    if data.submissions.is_empty():
+        text += " The submissions ledger is empty, so coverage is taken from incidents alone."
+    trend = charts.monthly_counts(
+        compute.monthly_counts(data), month="month", count="incidents", k=k,
+        title="Near misses per month (baseline window and this month)",
+    )
+    shown = suppress_frame(cov, k, ["incidents"])
+    parts = [
+        f'<div class="nm-headline">{stats}</div>', paragraph(text), trend._repr_html_(),
+        table(shown, caption="Coverage by agency", numeric=("submissions", "incidents")),
+        paragraph(f"Counts below {k} are shown as \u201c< {k}\u201d (small-cell suppression).",
+                  "nm-note"),
+    ]
+    return section(f"Near-miss safety bulletin \u2014 {data.period}", parts, level=1, style=True)
+
+
+def top_factors(data: BulletinData, n: int = 10) -> Html:
+    """The period's most frequent factors and activities with their change against baseline."""
+    frame = compute.factor_change(data, n)
+    k = data.k
+    rise = (
+        (pl.col("count") >= k) & (pl.col("baseline_count") >= k) & (pl.col("change") >= 1.5)
+    ) | ((pl.col("count") >= k) & pl.col("change").is_infinite())
+    flagged = frame.with_columns(rise=rise.fill_null(False))
+    chart = charts.count_bars(flagged, category="code", count="count", k=k, rise="rise",
+                              title="Most frequent codes this month (red: rising)")
+    shown = suppress_frame(
+        frame, k, ["count", "baseline_count"],
+        {"share": ("{:.0%}", ["count"]), "baseline_share": ("{:.0%}", ["baseline_count"]),
+         "change": ("\u00d7{:.2f}", ["count", "baseline_count"])},
+    )
+    base = f"{data.baseline[0]} to {data.baseline[-1]}"
+    parts = [
+        chart._repr_html_(),
+        table(shown, caption=f"Top codes in {data.period} against the baseline ({base})",
+              numeric=("count", "share", "baseline_count", "baseline_share", "change"),
+              headers={"count": "incidents", "share": "share", "baseline_count":
+                       "baseline incidents", "baseline_share": "baseline share",
+                       "change": "change in share"}),
+    ]
+    return section("Top factors and their change", parts)
+
+
+def network_figure(data: BulletinData) -> Html:
+    """The co-occurrence network of significant pairs as an inline SVG figure."""
+    result = data.network
+    support = dict(result.nodes.select("code", "support").iter_rows()) \
+        if not result.nodes.is_empty() else {}
+    emerging = compute.emerging(data)
+    highlight = {frozenset(p) for p in emerging.select("source", "target").iter_rows()} \
+        if not emerging.is_empty() else set()
+    graph = result.graph.copy()
+    graph.remove_nodes_from([v for v in list(graph.nodes) if graph.degree(v) == 0])
+    figure = charts.network_figure(
+        graph, k=data.k, node_counts=support, highlight=highlight,
+        title=f"Factors that occur together more than chance, {data.period}",
+    )
+    note = paragraph(
+        "Nodes are codes (incidents in brackets); lines join pairs significant at "
+        f"q \u2264 {data.fdr}; red lines are emerging pairs. Layout: networkx spring layout "
+        "(seeded).", "nm-note")
+    return section("The co-occurrence network", [figure._repr_html_(), note])
+
+
+def significant_pairs(data: BulletinData, n: int = 20) -> Html:
+    """Table of significant pairs with their association measures and q-values."""
+    frame = compute.significant_pairs(data, n)
+    if frame.is_empty():
+        return section("Significant pairs", [paragraph(
+            f"No pair reached q \u2264 {data.fdr} with at least {data.min_count} incidents.")])
+    cols = ["source", "target", "count", *[c for c in MEASURES if c in frame.columns]]
+    shown = suppress_frame(frame.select(cols), data.k, ["count"],
+                           {c: MEASURES[c] for c in cols if c in MEASURES})
+    return section("Significant pairs", [table(
+        shown, caption=f"Pairs significant at q \u2264 {data.fdr} (Benjamini\u2013Hochberg)",
+        numeric=cols[2:], headers={"count": "incidents"})])
+
+
+def emerging_pairs(data: BulletinData, n: int = 10) -> Html:
+    """Pairs whose rate rose against the baseline window, or that are new this month."""
+    frame = compute.emerging(data, n)
+    if frame.is_empty():
+        return section("Emerging pairs", [paragraph(
+            "No pair rose significantly against the baseline, and none is new this month.")])
+    cols = [c for c in ("source", "target", "count", "baseline_count", "rate_ratio", "q_value",
+                        "new") if c in frame.columns]
+    shown = suppress_frame(
+        frame.select(cols), data.k, ["count", "baseline_count"],
+        {"rate_ratio": "\u00d7{:.2f}", "q_value": ("{:.2g}", ["count"])},
+    )
+    return section("Emerging pairs", [table(
+        shown, caption=f"{data.period} against {data.baseline[0]} to {data.baseline[-1]}",
+        numeric=("count", "baseline_count", "rate_ratio", "q_value"),
+        headers={"count": "incidents", "baseline_count": "baseline incidents",
+                 "rate_ratio": "rate ratio"})])
+
+
+def reports_of_the_week(data: BulletinData, n: int = 3) -> Html:
+    """A few de-identified narratives with lessons learned and discussion questions."""
+    picked = compute.pick_reports(data, n)
+    if picked.is_empty():
+        return section("Reports of the month", [paragraph("No reports this month.")])
+    blocks = []
+    for i, row in enumerate(picked.iter_rows(named=True), start=1):
+        codes = row["codes"] or []
+        tags = ", ".join(compute.label(c) for c in codes) or "no coded factors"
+        lessons = (row.get("lessons_learned") or "").strip()
+        questions = "".join(f"<li>{escape(q)}</li>" for q in compute.discussion_questions(codes))
+        blocks.append(
+            f'<div class="nm-report"><h3>Report {i}</h3>'
+            f'<p class="nm-note">{escape(tags)}</p>'
+            f"<h4>What happened</h4><pre>{escape(row['narrative'])}</pre>"
+            + (f"<h4>Lessons learned</h4><pre>{escape(lessons)}</pre>" if lessons else "")
+            + f"<h4>For discussion</h4><ol>{questions}</ol></div>"
+        )
+    intro = paragraph(
+        "Close calls in the reporting officers' own words, de-identified before they left "
+        "their agencies ([PERSON-1] and the like replace names, places and numbers).")
+    return section("Reports of the month", [intro, *blocks])
