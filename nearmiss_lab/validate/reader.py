@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jiter
+
 from nearmiss_lab.issues import Issue, Severity
 
 #: Longest accepted line (bytes, newline excluded). A record is at most ~130 kB of UTF-8
@@ -165,21 +167,22 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
         yield from read_json_file(path, max_bytes=max_json_bytes)
         return
     file = str(path)
-    flags = _Flags()
-    decode = _decoder(flags).decode
+    slow = _SlowParser(file)
+    from_json = jiter.from_json
     seen_content = False
+    lineno = 0
     with path.open("rb") as handle:
-        lineno = 0
+        readline = handle.readline
         while True:
-            raw = handle.readline(max_line_bytes + 1)
+            raw = readline(max_line_bytes + 1)
             if not raw:
                 break
             lineno += 1
             nbytes = len(raw)
-            if len(raw) > max_line_bytes and not raw.endswith(b"\n"):
+            if nbytes > max_line_bytes and not raw.endswith(b"\n"):
                 # Skip the rest of the line in bounded chunks: never hold it whole.
                 while True:
-                    rest = handle.readline(_CHUNK)
+                    rest = readline(_CHUNK)
                     nbytes += len(rest)
                     if not rest or rest.endswith(b"\n"):
                         break
@@ -196,34 +199,59 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
                                      "file starts with a UTF-8 byte order mark (ignored)", file,
                                      lineno))
             try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
+                # Fast path: a strict Rust parser that rejects duplicate keys and NaN itself.
+                value = from_json(raw, allow_inf_nan=False, catch_duplicate_keys=True)
+            except ValueError:
+                # Its messages quote the input, so never use them: classify with the stdlib.
+                parsed = slow.parse(raw, lineno)
+            else:
+                if type(value) is dict:
+                    seen_content = True
+                    yield ParsedLine(lineno, value, issues, nbytes)
+                    continue
+                parsed = _check_value(value, _Flags(), file, lineno)
+            if parsed.record is not None or parsed.issues[-1].code != READ_BLANK_LINE:
                 seen_content = True
-                issues.append(_issue(READ_INVALID_UTF8, Severity.ERROR,
-                                     f"not valid UTF-8 (byte {exc.start + 1} of the line)", file,
-                                     lineno))
-                yield ParsedLine(lineno, None, issues, nbytes)
-                continue
-            if not text.strip():
-                issues.append(_issue(READ_BLANK_LINE, Severity.WARNING,
-                                     "blank line (skipped)", file, lineno))
-                yield ParsedLine(lineno, None, issues, nbytes)
-                continue
-            seen_content = True
-            flags.duplicate = flags.non_finite = False
-            try:
-                value = decode(text)
-            except (ValueError, RecursionError) as exc:
-                issues.append(_parse_issues(exc, file, lineno))
-                yield ParsedLine(lineno, None, issues, nbytes)
-                continue
-            parsed = _check_value(value, flags, file, lineno)
             parsed.issues[:0] = issues
             parsed.nbytes = nbytes
             yield parsed
     if not seen_content:
         yield ParsedLine(max(lineno, 1), None, [_issue(
             READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, max(lineno, 1))])
+
+
+class _SlowParser:
+    """Classify a line the fast parser rejected, with messages that never quote the input."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.flags = _Flags()
+        self.decode = _decoder(self.flags).decode
+
+    def parse(self, raw: bytes, lineno: int) -> ParsedLine:
+        file = self.file
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return ParsedLine(lineno, None, [_issue(
+                READ_INVALID_UTF8, Severity.ERROR,
+                f"not valid UTF-8 (byte {exc.start + 1} of the line)", file, lineno)])
+        if not text.strip():
+            return ParsedLine(lineno, None, [_issue(READ_BLANK_LINE, Severity.WARNING,
+                                                    "blank line (skipped)", file, lineno)])
+        self.flags.duplicate = self.flags.non_finite = False
+        try:
+            value = self.decode(text)
+        except (ValueError, RecursionError) as exc:
+            return ParsedLine(lineno, None, [_parse_issues(exc, file, lineno)])
+        parsed = _check_value(value, self.flags, file, lineno)
+        if parsed.record is not None:
+            # The stdlib took what the strict parser refused (e.g. a lone surrogate \u escape,
+            # which no UTF-8 store can hold): still not a usable record.
+            return ParsedLine(lineno, None, [_issue(
+                READ_INVALID_JSON, Severity.ERROR,
+                "not valid JSON text (e.g. a \\u escape of a lone surrogate)", file, lineno)])
+        return parsed
 
 
 def read_json_file(path: str | Path, *,

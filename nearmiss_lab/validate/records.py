@@ -17,7 +17,7 @@ from nearmiss_lab.validate.reader import (
     READ_EMPTY_FILE,
     read_jsonl,
 )
-from nearmiss_lab.validate.rules import YEAR_MONTH, record_rule_issues, rule_issue
+from nearmiss_lab.validate.rules import YEAR_MONTH, RuleContext, rule_issue
 from nearmiss_lab.validate.schema import schema_issues
 
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
@@ -67,9 +67,12 @@ def validate_incident(record: dict[str, Any], *, taxonomy: Taxonomy | None = Non
     >>> [i.code for i in validate_incident({"record_id": "r1"})][:1]
     ['schema-required']
     """
+    return _checked_incident(record, RuleContext(taxonomy or load_taxonomy(), period, today))
+
+
+def _checked_incident(record: dict[str, Any], context: RuleContext) -> list[Issue]:
     issues = schema_issues(record, "incident")
-    rules = record_rule_issues(record, taxonomy=taxonomy or load_taxonomy(), period=period,
-                               today=today)
+    rules = context.check(record)
     if issues and rules:
         flagged = {i.pointer for i in issues}
         rules = [r for r in rules if r.pointer not in flagged]
@@ -180,7 +183,7 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
     """
     file = str(path)
     incident = kind == "incident"
-    tax = (taxonomy or load_taxonomy()) if incident else None
+    context = RuleContext(taxonomy or load_taxonomy(), period, today) if incident else None
     seen: dict[str, int] = {}
     index = 0
     for parsed in read_jsonl(path, max_line_bytes=max_line_bytes):
@@ -193,9 +196,8 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
         rid = safe_record_id(record) if incident else None
         issues = list(parsed.issues)
         if record is not None:
-            if incident:
-                issues.extend(validate_incident(record, taxonomy=tax, period=period,
-                                                today=today))
+            if context is not None:
+                issues.extend(_checked_incident(record, context))
                 issues.extend(_file_rule_issues(record, rid, parsed.line, seen, agency))
             else:
                 issues.extend(validate_document(record, kind))

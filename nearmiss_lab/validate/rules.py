@@ -121,50 +121,112 @@ def current_month(today: date | None = None) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
-def _factor_issues(factors: list[Any], record: dict[str, Any],
-                   taxonomy: Taxonomy) -> list[Issue]:
-    issues: list[Issue] = []
-    seen: set[tuple[str, str]] = set()
-    for i, factor in enumerate(factors):
-        if not isinstance(factor, dict):
-            continue
-        code, source = factor.get("code"), factor.get("source")
-        if isinstance(code, str) and _FACTOR_CODE.match(code):
-            if code.startswith("ACT."):
-                issues.append(rule_issue("rule-activity-in-factors", f"/factors/{i}/code",
-                                         "an ACT code belongs in activities, not factors"))
-            elif code not in taxonomy.codes:
-                issues.append(rule_issue("rule-unknown-factor-code", f"/factors/{i}/code",
-                                         f"code is not in taxonomy {taxonomy.version}"))
-            if isinstance(source, str):
-                if (code, source) in seen:
+class RuleContext:
+    """What the record rules check against, prepared once per file (not once per record).
+
+    Parameters
+    ----------
+    taxonomy : Taxonomy
+        Code list for R-001/R-002.
+    period : (str, str), optional
+        Submission period ``(start, end)`` as ``YYYY-MM``; R-006/R-007 run only when given.
+    today : date, optional
+        Reference date for R-005 (default: today, UTC, read when the context is made).
+    """
+
+    __slots__ = ("taxonomy", "period", "month_now", "factor_codes", "activity_codes")
+
+    def __init__(self, taxonomy: Taxonomy, period: tuple[str, str] | None = None,
+                 today: date | None = None) -> None:
+        self.taxonomy = taxonomy
+        self.period = period
+        self.month_now = current_month(today)
+        self.factor_codes = frozenset(c for c in taxonomy.codes if not c.startswith("ACT."))
+        self.activity_codes = frozenset(c for c in taxonomy.codes if c.startswith("ACT."))
+
+    def check(self, record: dict[str, Any]) -> list[Issue]:
+        """Return the record-rule issues (R-001..R-011) of one incident."""
+        issues: list[Issue] = []
+        factors = record.get("factors")
+        if type(factors) is list and factors:
+            self._factors(factors, record, issues)
+        activities = record.get("activities")
+        if type(activities) is list:
+            known = self.activity_codes
+            for i, code in enumerate(activities):
+                if code not in known and isinstance(code, str) and _ACTIVITY_CODE.match(code):
+                    issues.append(rule_issue("rule-unknown-activity-code", f"/activities/{i}",
+                                             f"code is not in taxonomy {self.taxonomy.version}"))
+        month = record.get("occurred_month")
+        if isinstance(month, str) and YEAR_MONTH.match(month):
+            if month > self.month_now:
+                issues.append(rule_issue("rule-occurred-in-future", "/occurred_month",
+                                         "the month is in the future"))
+            if self.period is not None:
+                start, end = self.period
+                if month > end:
+                    issues.append(rule_issue("rule-occurred-after-period", "/occurred_month",
+                                             "the month is after the end of the submission "
+                                             "period"))
+                elif month < start:
+                    issues.append(rule_issue("rule-occurred-before-period", "/occurred_month",
+                                             "the month is before the start of the submission "
+                                             "period"))
+        narrative = record.get("narrative")
+        if (isinstance(narrative, str) and narrative
+                # strip() only when it can matter: short, or white space at either end
+                and (len(narrative) < NARRATIVE_MIN_CHARS or narrative[0].isspace()
+                     or narrative[-1].isspace())
+                and len(narrative.strip()) < NARRATIVE_MIN_CHARS):
+            issues.append(rule_issue("rule-narrative-too-short", "/narrative",
+                                     f"narrative has fewer than {NARRATIVE_MIN_CHARS} "
+                                     "characters"))
+        return issues
+
+    def _factors(self, factors: list[Any], record: dict[str, Any], issues: list[Issue]) -> None:
+        known = self.factor_codes
+        seen: set[tuple[Any, Any]] = set()
+        for i, factor in enumerate(factors):
+            if type(factor) is not dict:
+                continue
+            code, source = factor.get("code"), factor.get("source")
+            if code not in known and isinstance(code, str) and _FACTOR_CODE.match(code):
+                if code.startswith("ACT."):
+                    issues.append(rule_issue("rule-activity-in-factors", f"/factors/{i}/code",
+                                             "an ACT code belongs in activities, not factors"))
+                else:
+                    issues.append(rule_issue("rule-unknown-factor-code", f"/factors/{i}/code",
+                                             f"code is not in taxonomy {self.taxonomy.version}"))
+            key = (code, source)
+            if isinstance(code, str) and isinstance(source, str):
+                if key in seen:
                     issues.append(rule_issue("rule-duplicate-factor", f"/factors/{i}",
                                              "the same code and source appear earlier"))
-                seen.add((code, source))
-        if source == "extracted":
-            issues.extend(_evidence_issues(factor.get("evidence"), i, record))
-    return issues
+                seen.add(key)
+            if source == "extracted":
+                evidence = factor.get("evidence")
+                if not evidence:
+                    if evidence is None or evidence == []:
+                        issues.append(rule_issue("rule-extracted-without-evidence",
+                                                 f"/factors/{i}",
+                                                 "an extracted factor has no evidence span"))
+                elif type(evidence) is list:
+                    _check_spans(evidence, i, record, issues)
 
 
-def _evidence_issues(evidence: Any, i: int, record: dict[str, Any]) -> list[Issue]:
-    if evidence is None or evidence == []:
-        return [rule_issue("rule-extracted-without-evidence", f"/factors/{i}",
-                           "an extracted factor has no evidence span")]
-    if not isinstance(evidence, list):
-        return []
-    issues = []
+def _check_spans(evidence: list[Any], i: int, record: dict[str, Any],
+                 issues: list[Issue]) -> None:
     for j, span in enumerate(evidence):
-        if not isinstance(span, dict):
+        if type(span) is not dict:
             continue
         start, end, field = span.get("start"), span.get("end"), span.get("field")
         text = record.get(field) if isinstance(field, str) else None
-        if not (isinstance(start, int) and isinstance(end, int) and isinstance(text, str)):
+        if not (type(start) is int and type(end) is int and isinstance(text, str)):
             continue
         if not 0 <= start < end <= len(text):
             issues.append(rule_issue("rule-evidence-out-of-bounds", f"/factors/{i}/evidence/{j}",
                                      f"span is empty or outside the {field} text "
                                      f"({len(text)} characters)"))
-    return issues
 
 
 def record_rule_issues(record: dict[str, Any], *, taxonomy: Taxonomy,
@@ -186,34 +248,7 @@ def record_rule_issues(record: dict[str, Any], *, taxonomy: Taxonomy,
     Returns
     -------
     list of Issue
-        Issues carrying their rule number.
+        Issues carrying their rule number. For many records, build one :class:`RuleContext`
+        and call its ``check`` instead.
     """
-    issues: list[Issue] = []
-    factors = record.get("factors")
-    if isinstance(factors, list):
-        issues.extend(_factor_issues(factors, record, taxonomy))
-    activities = record.get("activities")
-    if isinstance(activities, list):
-        for i, code in enumerate(activities):
-            if isinstance(code, str) and _ACTIVITY_CODE.match(code) and code not in taxonomy.codes:
-                issues.append(rule_issue("rule-unknown-activity-code", f"/activities/{i}",
-                                         f"code is not in taxonomy {taxonomy.version}"))
-    month = record.get("occurred_month")
-    if isinstance(month, str) and YEAR_MONTH.match(month):
-        if month > current_month(today):
-            issues.append(rule_issue("rule-occurred-in-future", "/occurred_month",
-                                     "the month is in the future"))
-        if period is not None:
-            start, end = period
-            if month > end:
-                issues.append(rule_issue("rule-occurred-after-period", "/occurred_month",
-                                         "the month is after the end of the submission period"))
-            elif month < start:
-                issues.append(rule_issue("rule-occurred-before-period", "/occurred_month",
-                                         "the month is before the start of the submission "
-                                         "period"))
-    narrative = record.get("narrative")
-    if isinstance(narrative, str) and narrative and len(narrative.strip()) < NARRATIVE_MIN_CHARS:
-        issues.append(rule_issue("rule-narrative-too-short", "/narrative",
-                                 f"narrative has fewer than {NARRATIVE_MIN_CHARS} characters"))
-    return issues
+    return RuleContext(taxonomy, period, today).check(record)
