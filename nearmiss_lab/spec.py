@@ -25,8 +25,12 @@ from nearmiss_lab.paths import schemas_dir
 INCIDENT_SCHEMA_VERSION = "1.0.0"
 #: Version of the manifest schema that this package writes.
 MANIFEST_SCHEMA_VERSION = "1.0.0"
-#: Document kinds of the spec, in the order the data dictionary lists them.
+#: Document kinds exchanged between agencies and the hub, in data-dictionary order.
 KINDS = ("incident", "manifest", "receipt", "taxonomy")
+#: Configuration documents an agency keeps beside its export (never sent to the hub).
+CONFIG_KINDS = ("mapping", "policy")
+#: Every kind with a schema folder under ``schemas/``.
+ALL_KINDS = KINDS + CONFIG_KINDS
 #: Taxonomy version used when none is asked for.
 TAXONOMY_VERSION = "1.0.0"
 
@@ -77,8 +81,8 @@ def _read_json(path: Path) -> Any:
 
 def schema_path(kind: str, version: str | None = None) -> Path:
     """Return the path of ``kind``'s schema; the newest version when ``version`` is None."""
-    if kind not in KINDS:
-        raise SpecError(f"unknown document kind {kind!r}; known kinds: {', '.join(KINDS)}")
+    if kind not in ALL_KINDS:
+        raise SpecError(f"unknown document kind {kind!r}; known kinds: {', '.join(ALL_KINDS)}")
     if version is None:
         versions = schema_versions(kind)
         if not versions:
@@ -93,7 +97,7 @@ def load_schema(kind: str, version: str | None = None) -> dict[str, Any]:
     Parameters
     ----------
     kind : str
-        One of :data:`KINDS`.
+        One of :data:`ALL_KINDS`.
     version : str, optional
         Schema version such as ``"1.0.0"``; the newest in the spec folder when omitted.
 

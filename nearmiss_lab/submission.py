@@ -7,6 +7,7 @@ reads the manifest with :func:`read_manifest` and checks the folder with
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ MANIFEST_UNREADABLE = "manifest-unreadable"
 SUBMISSION_CODES = (MANIFEST_MISSING, MANIFEST_UNREADABLE)
 
 _YEAR_MONTH = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])\Z")
-_RECORDS_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.jsonl\Z")
+_RECORDS_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.jsonl(\.gz)?\Z")
 
 
 def sha256_file(path: str | Path, *, chunk_size: int = 1 << 20) -> str:
@@ -94,7 +95,7 @@ def write_submission(records: Iterable[dict[str, Any]], out_dir: Path, *, agency
     tools : mapping of str to str
         Tool versions by name; ``nearmiss-lab`` is added when absent.
     records_name : str
-        Name of the records file (a plain ``*.jsonl`` file name).
+        Name of the records file: a plain ``*.jsonl`` or ``*.jsonl.gz`` file name.
     created : datetime, optional
         Creation time (default: now, UTC).
 
@@ -106,39 +107,43 @@ def write_submission(records: Iterable[dict[str, Any]], out_dir: Path, *, agency
     Raises
     ------
     ValueError
-        Bad period, agency or file name, no records, or a manifest that would not validate
-        (the message names codes and pointers, never values).
+        Bad period, agency or file name, or a manifest that would not validate (the message
+        names codes and pointers, never values).
+
+    Notes
+    -----
+    No records is a *zero report* (nothing happened in the period, which still counts toward
+    coverage): an empty records file and ``record_count`` 0. A name ending in ``.jsonl.gz``
+    is written gzip-compressed; size and sha256 are those of the compressed bytes.
     """
     start, end = period
     if not (_YEAR_MONTH.match(start) and _YEAR_MONTH.match(end)) or start > end:
         raise ValueError("period must be (start, end) as YYYY-MM with start <= end")
     if not _RECORDS_NAME.match(records_name):
-        raise ValueError("records_name must be a plain file name ending in .jsonl")
+        raise ValueError("records_name must be a plain file name ending in .jsonl or .jsonl.gz")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     records_path = out_dir / records_name
     tmp = records_path.with_name(f".{records_name}.tmp")
-    digest, size, count, records_with = hashlib.sha256(), 0, 0, 0
+    count, records_with = 0, 0
     summed: dict[str, int] = {}
-    with tmp.open("wb") as handle:
-        for record in records:
-            line = (json.dumps(record, ensure_ascii=False, separators=(",", ":"),
-                               allow_nan=False) + "\n").encode("utf-8")
-            handle.write(line)
-            digest.update(line)
-            size += len(line)
-            count += 1
-            entities = (record.get("deidentification") or {}).get("entities")
-            if isinstance(entities, dict) and entities:
-                for kind, n in entities.items():
-                    if isinstance(n, int):
-                        summed[kind] = summed.get(kind, 0) + n
-                records_with += any(isinstance(n, int) and n > 0 for n in entities.values())
-    if count == 0:
-        tmp.unlink()
-        raise ValueError("a submission needs at least one record")
+    with tmp.open("wb") as raw:
+        # mtime=0 and no file name in the gzip header: same records, same bytes, same id.
+        handle = (gzip.GzipFile(filename="", fileobj=raw, mode="wb", mtime=0)
+                  if records_name.endswith(".gz") else raw)
+        with handle:
+            for record in records:
+                handle.write((json.dumps(record, ensure_ascii=False, separators=(",", ":"),
+                                         allow_nan=False) + "\n").encode("utf-8"))
+                count += 1
+                entities = (record.get("deidentification") or {}).get("entities")
+                if isinstance(entities, dict) and entities:
+                    for kind, n in entities.items():
+                        if isinstance(n, int):
+                            summed[kind] = summed.get(kind, 0) + n
+                    records_with += any(isinstance(n, int) and n > 0 for n in entities.values())
     os.replace(tmp, records_path)
-    sha = digest.hexdigest()
+    sha, size = sha256_file(records_path), records_path.stat().st_size
     manifest = {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "submission_id": submission_id(agency, (start, end), sha),

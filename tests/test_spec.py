@@ -74,7 +74,9 @@ def test_taxonomy_data_file_is_valid_against_its_schema(repo_dir):
     assert [e.message for e in validator.iter_errors(doc)] == []
 
 
-@pytest.mark.parametrize("kind", ["incident", "manifest", "taxonomy"])
+@pytest.mark.parametrize(
+    "kind", ["incident", "manifest", "receipt", "taxonomy", "mapping", "policy"]
+)
 def test_every_schema_is_a_valid_2020_12_schema_with_a_versioned_id(kind):
     for version in schema_versions(kind):
         schema = load_schema(kind, version)

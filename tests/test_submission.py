@@ -116,17 +116,47 @@ def test_writer_refuses_bad_arguments(tmp_path, record, kwargs, match):
         write_submission([record], tmp_path / "x", **args)
 
 
-def test_writer_refuses_an_empty_submission(tmp_path):
-    with pytest.raises(ValueError, match="at least one"):
-        write_submission(
-            [],
-            tmp_path / "x",
-            agency="AG-K7Q2",
-            period=("2024-01", "2024-01"),
-            deidentification=DEID,
-            tools={},
-        )
-    assert not (tmp_path / "x" / "records.jsonl").exists()
+def test_zero_report_has_an_empty_records_file_and_is_valid(tmp_path):
+    path = write_submission([], tmp_path / "zero", agency="AG-K7Q2",
+                            period=("2024-01", "2024-01"), deidentification=DEID, tools={})
+    manifest = json.loads(path.read_text())
+    assert (manifest["record_count"], manifest["records"]["bytes"]) == (0, 0)
+    assert manifest["deidentification"]["entities"] == {}
+    report = validate_submission(tmp_path / "zero", today=TODAY)
+    assert report.valid and report.issues == [] and report.records_checked == 0
+
+
+def test_zero_report_with_a_record_in_its_file_is_a_count_mismatch(tmp_path, record):
+    folder = tmp_path / "zero"
+    write_submission([], folder, agency="AG-K7Q2", period=("2024-01", "2024-01"),
+                     deidentification=DEID, tools={})
+    _rewrite_records(folder, [record])
+    assert ("submission-count-mismatch", "R-024") in _codes(validate_submission(folder))
+
+
+def test_gzip_records_round_trip_deterministically(tmp_path, record):
+    ids = []
+    for name in ("a", "b"):
+        path = write_submission(_records(record), tmp_path / name, agency="AG-K7Q2",
+                                period=("2024-01", "2024-03"), deidentification=DEID, tools={},
+                                records_name="records.jsonl.gz")
+        ids.append(json.loads(path.read_text())["submission_id"])
+        assert (tmp_path / name / "records.jsonl.gz").read_bytes()[:2] == b"\x1f\x8b"
+    assert ids[0] == ids[1]
+    report = validate_submission(tmp_path / "a", today=TODAY)
+    assert report.valid and report.records_checked == 3
+
+
+def test_truncated_gzip_records_are_a_coded_issue(tmp_path, record):
+    folder = tmp_path / "gz"
+    write_submission(_records(record, 50), folder, agency="AG-K7Q2",
+                     period=("2024-01", "2024-03"), deidentification=DEID, tools={},
+                     records_name="records.jsonl.gz")
+    path = folder / "records.jsonl.gz"
+    path.write_bytes(path.read_bytes()[:-30])
+    codes = _codes(validate_submission(folder, today=TODAY))
+    assert ("read-compressed-corrupt", None) in codes
+    assert ("submission-hash-mismatch", "R-023") in codes
 
 
 def test_missing_manifest(tmp_path):

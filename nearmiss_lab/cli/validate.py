@@ -15,7 +15,7 @@ ISSUE_KEYS = ("code", "severity", "pointer", "file", "line", "record", "record_i
               "message")
 #: Inputs at least this large get a progress bar on stderr.
 PROGRESS_MIN_BYTES = 8 << 20
-KIND_CHOICES = ("incident", "manifest", "receipt", "taxonomy")
+KIND_CHOICES = ("incident", "manifest", "receipt", "taxonomy", "mapping", "policy")
 
 
 def _format_issue(issue: Any) -> str:

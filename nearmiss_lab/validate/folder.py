@@ -46,7 +46,8 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
     it names (R-020, R-021); its size and sha256 (R-022, R-023); then every record (schema,
     record rules with the manifest's period, R-026 agency, R-027 duplicate ids, R-028 schema
     version) and finally the record count (R-024). Checking stops early only when there is
-    nothing further to read.
+    nothing further to read. A ``.jsonl.gz`` records file is hashed as stored and read
+    through gzip; a zero report (``record_count`` 0) may have an empty records file.
 
     Parameters
     ----------
@@ -92,7 +93,8 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
     records = validate_records_file(
         path, "incident", taxonomy=taxonomy, period=period, today=today,
         agency=manifest["agency"], schema_version=manifest["incident_schema_version"],
-        max_line_bytes=max_line_bytes, on_progress=on_progress)
+        max_line_bytes=max_line_bytes, on_progress=on_progress,
+        allow_empty=manifest["record_count"] == 0)
     report.extend(records.issues)
     report.records_checked = records.records_checked
     if records.records_checked != manifest["record_count"]:

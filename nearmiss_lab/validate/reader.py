@@ -9,12 +9,14 @@ No issue message quotes the input.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import jiter
 
@@ -40,12 +42,13 @@ READ_DUPLICATE_KEY = "read-duplicate-key"
 READ_NON_FINITE_NUMBER = "read-non-finite-number"
 READ_NOT_AN_OBJECT = "read-not-an-object"
 READ_NESTING_TOO_DEEP = "read-nesting-too-deep"
+READ_COMPRESSED_CORRUPT = "read-compressed-corrupt"
 
 #: Every code this module emits (checked against ``schemas/issue-codes.json`` by the tests).
 READ_CODES = (
     READ_INVALID_JSON, READ_INVALID_UTF8, READ_BOM, READ_EMPTY_FILE, READ_BLANK_LINE,
     READ_LINE_TOO_LONG, READ_FILE_TOO_LARGE, READ_DUPLICATE_KEY, READ_NON_FINITE_NUMBER,
-    READ_NOT_AN_OBJECT, READ_NESTING_TOO_DEEP,
+    READ_NOT_AN_OBJECT, READ_NESTING_TOO_DEEP, READ_COMPRESSED_CORRUPT,
 )
 
 
@@ -134,11 +137,33 @@ def _check_value(value: Any, flags: _Flags, file: str, line: int) -> ParsedLine:
     return ParsedLine(line, value, [])
 
 
+def _raw_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[bytes | None, int]]:
+    """Yield ``(line, nbytes)``; ``line`` is None for a line longer than ``max_line_bytes``."""
+    readline = handle.readline
+    while True:
+        raw = readline(max_line_bytes + 1)
+        if not raw:
+            return
+        nbytes = len(raw)
+        if nbytes > max_line_bytes and not raw.endswith(b"\n"):
+            # Skip the rest of the line in bounded chunks: never hold it whole.
+            while True:
+                rest = readline(_CHUNK)
+                nbytes += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None, nbytes
+            continue
+        yield raw, nbytes
+
+
 def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-               max_json_bytes: int = DEFAULT_MAX_JSON_FILE_BYTES) -> Iterator[ParsedLine]:
+               max_json_bytes: int = DEFAULT_MAX_JSON_FILE_BYTES,
+               allow_empty: bool = False) -> Iterator[ParsedLine]:
     """Read records from a JSON Lines file, one :class:`ParsedLine` per non-empty line.
 
-    A file whose name ends in ``.json`` is read as one document holding an object or an
+    A name ending in ``.gz`` is read through gzip (streamed, so a large expansion costs time,
+    not memory). A name ending in ``.json`` is read as one document holding an object or an
     array of objects (see :func:`read_json_file`).
 
     Parameters
@@ -150,12 +175,14 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
         reported as ``read-line-too-long``.
     max_json_bytes : int
         Largest ``.json`` file read whole.
+    allow_empty : bool
+        When True an empty file is not an issue (a zero report holds no records).
 
     Yields
     ------
     ParsedLine
         ``record`` is None when the line is unusable; its ``issues`` say why. An empty file
-        yields a single entry with ``read-empty-file``.
+        yields a single entry with ``read-empty-file`` unless ``allow_empty``.
 
     Raises
     ------
@@ -171,21 +198,24 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     from_json = jiter.from_json
     seen_content = False
     lineno = 0
-    with path.open("rb") as handle:
-        readline = handle.readline
+    gz = path.suffix.lower() == ".gz"
+    with path.open("rb") as raw_handle:
+        handle: IO[bytes] = gzip.GzipFile(fileobj=raw_handle, mode="rb") if gz else raw_handle
+        lines = _raw_lines(handle, max_line_bytes)
         while True:
-            raw = readline(max_line_bytes + 1)
-            if not raw:
+            try:
+                raw, nbytes = next(lines)
+            except StopIteration:
+                break
+            except (EOFError, zlib.error, gzip.BadGzipFile):
+                seen_content = True
+                yield ParsedLine(lineno + 1, None, [_issue(
+                    READ_COMPRESSED_CORRUPT, Severity.ERROR,
+                    "the gzip stream is corrupt or truncated; reading stopped here", file,
+                    lineno + 1)])
                 break
             lineno += 1
-            nbytes = len(raw)
-            if nbytes > max_line_bytes and not raw.endswith(b"\n"):
-                # Skip the rest of the line in bounded chunks: never hold it whole.
-                while True:
-                    rest = readline(_CHUNK)
-                    nbytes += len(rest)
-                    if not rest or rest.endswith(b"\n"):
-                        break
+            if raw is None:
                 seen_content = True
                 yield ParsedLine(lineno, None, [_issue(
                     READ_LINE_TOO_LONG, Severity.ERROR,
@@ -215,7 +245,7 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
             parsed.issues[:0] = issues
             parsed.nbytes = nbytes
             yield parsed
-    if not seen_content:
+    if not seen_content and not allow_empty:
         yield ParsedLine(max(lineno, 1), None, [_issue(
             READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, max(lineno, 1))])
 

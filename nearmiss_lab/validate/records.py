@@ -149,7 +149,7 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
                          agency: str | None = None,
                          max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
                          on_progress: Callable[[int], None] | None = None,
-                         ) -> Iterator[CheckedRecord]:
+                         allow_empty: bool = False) -> Iterator[CheckedRecord]:
     """Read a record file and validate each entry, streaming.
 
     For incidents this also checks, across the file, that record ids are unique (R-027) and,
@@ -170,6 +170,8 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
         Longest accepted line.
     on_progress : callable, optional
         Called with the bytes consumed by each entry (for a progress bar).
+    allow_empty : bool
+        When True an empty file is fine (a zero report).
 
     Yields
     ------
@@ -186,7 +188,7 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
     context = RuleContext(taxonomy or load_taxonomy(), period, today) if incident else None
     seen: dict[str, int] = {}
     index = 0
-    for parsed in read_jsonl(path, max_line_bytes=max_line_bytes):
+    for parsed in read_jsonl(path, max_line_bytes=max_line_bytes, allow_empty=allow_empty):
         if on_progress is not None:
             on_progress(parsed.nbytes)
         if parsed.record is None and all(i.code in _NOT_AN_ENTRY for i in parsed.issues):
@@ -231,7 +233,8 @@ def validate_records_file(path: str | Path, kind: str = "incident", *,
                           period: tuple[str, str] | None = None, today: date | None = None,
                           agency: str | None = None, schema_version: str | None = None,
                           max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-                          on_progress: Callable[[int], None] | None = None) -> Report:
+                          on_progress: Callable[[int], None] | None = None,
+                          allow_empty: bool = False) -> Report:
     """Validate every entry of a record file and return one :class:`Report`.
 
     Parameters
@@ -248,6 +251,8 @@ def validate_records_file(path: str | Path, kind: str = "incident", *,
         Longest accepted line.
     on_progress : callable, optional
         Called with bytes consumed, for progress bars.
+    allow_empty : bool
+        When True an empty file is fine (a zero report).
 
     Returns
     -------
@@ -264,7 +269,8 @@ def validate_records_file(path: str | Path, kind: str = "incident", *,
     first: CheckedRecord | None = None
     for checked in iter_checked_records(path, kind, taxonomy=taxonomy, period=period,
                                         today=today, agency=agency,
-                                        max_line_bytes=max_line_bytes, on_progress=on_progress):
+                                        max_line_bytes=max_line_bytes, on_progress=on_progress,
+                                        allow_empty=allow_empty):
         report.extend(checked.issues)
         if checked.index is None:
             continue
