@@ -1,0 +1,95 @@
+"""``nearmiss ingest SUBMISSION_DIR... --store DIR``: the hub's intake of submissions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from nearmiss_lab.cli._common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    InputError,
+    emit_json,
+    json_option,
+    settings,
+    store_option,
+)
+
+#: Statuses that make the command exit 1: something in the data was refused.
+FAILING_STATUSES = frozenset({"rejected", "accepted_with_errors"})
+_SHOWN_ISSUES = 20
+
+
+def format_receipt(receipt: dict[str, Any], folder: str) -> str:
+    """Render a receipt for a terminal: status, counts, then the first issues."""
+    c = receipt["counts"]
+    lines = [
+        f"{folder}: {receipt['status']} ({receipt['status_code']}) "
+        f"submission {receipt['submission_id'] or '-'}",
+        f"  received {c['received']}, accepted {c['accepted']}, quarantined {c['quarantined']}, "
+        f"duplicate {c['duplicate']}, rejected {c['rejected']}"
+        + (f", released from quarantine {c['released']}" if c.get("released") else ""),
+        f"  store version {receipt['store_version']}"
+        + ("" if receipt["residual_scan"] else "  (residual scan OFF)"),
+    ]
+    for issue in receipt["issues"][:_SHOWN_ISSUES]:
+        where = [f"{issue['file'] or ''}"]
+        if issue.get("record") is not None:
+            where.append(f"record {issue['record']}")
+        if issue.get("line") is not None:
+            where.append(f"line {issue['line']}")
+        lines.append(f"  {issue['severity']:<7} {issue['code']:<34} "
+                     f"{' '.join(w for w in where if w)} {issue['pointer'] or '/'}: "
+                     f"{issue['message']}")
+    hidden = len(receipt["issues"]) - _SHOWN_ISSUES
+    if hidden > 0:
+        lines.append(f"  ... {hidden} more issue(s); --json shows them all")
+    return "\n".join(lines)
+
+
+@click.command("ingest")
+@click.argument("submissions", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=str))
+@store_option
+@json_option
+@click.option("--no-scan", is_flag=True,
+              help="Skip the residual-identifier re-scan (recorded in the receipt).")
+@click.option("--min-score", type=click.FloatRange(0, 1), default=None,
+              help="Lowest detector score that quarantines a record (de-identifier default).")
+@click.option("--max-expanded-bytes", type=click.IntRange(min=1), default=None,
+              help="Largest expansion of a .jsonl.gz records file (default 2 GiB).")
+def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: bool,
+                   no_scan: bool, min_score: float | None,
+                   max_expanded_bytes: int | None) -> None:
+    """Verify, validate, re-scan and store submission folders; print one receipt each.
+
+    Exit status: 0 when every submission was accepted (possibly with warnings) or was a
+    duplicate, 1 when any was rejected or had records rejected or quarantined, 2 on
+    unreadable input.
+    """
+    import os
+
+    os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    from nearmiss_lab.ingest import IngestLimits, ScanUnavailableError, ingest_many
+
+    path = settings(store=store).store
+    limits = IngestLimits()
+    if max_expanded_bytes is not None:
+        limits = IngestLimits(max_line_bytes=limits.max_line_bytes,
+                              max_expanded_bytes=max_expanded_bytes)
+    try:
+        receipts = ingest_many(submissions, path, scan=not no_scan, min_score=min_score,
+                               limits=limits)
+    except ScanUnavailableError as exc:
+        raise InputError(str(exc)) from None
+    if as_json:
+        emit_json(receipts[0] if len(receipts) == 1 else receipts)
+    else:
+        for folder, receipt in zip(submissions, receipts, strict=True):
+            click.echo(format_receipt(receipt, folder))
+    failing = any(r["status"] in FAILING_STATUSES for r in receipts)
+    raise SystemExit(EXIT_INVALID if failing else EXIT_OK)
+
+
+COMMANDS = [ingest_command]
