@@ -74,7 +74,9 @@ def test_manifest_with_duplicate_keys_is_rejected(tmp_path, store):
 def test_manifest_hash_mismatch_rejects_everything(tmp_path, store):
     folder = write_submission(tmp_path / "s", [make_incident(i) for i in range(3)])
     data = (folder / "records.jsonl").read_bytes()
-    (folder / "records.jsonl").write_bytes(data.replace(b'"OH"', b'"TX"', 1))
+    changed = data.replace(b'"OH"', b'"TX"', 1)
+    assert changed != data and len(changed) == len(data)
+    (folder / "records.jsonl").write_bytes(changed)
     receipt = ingest(folder, store)
     assert (receipt["status_code"], codes(receipt)) == (-12, ["submission-hash-mismatch"])
     assert_nothing_stored(store)
@@ -175,7 +177,8 @@ def test_corrupt_gzip_is_rejected(tmp_path, store):
 
 
 def test_non_utf8_line_is_rejected_and_the_rest_kept(tmp_path, store):
-    bad = line(make_incident(1)).replace(b"Case 1", b"Case \xff1")
+    bad = line(make_incident(1)).replace(b"lesson one", b"lesson \xffone")
+    assert b"\xff" in bad
     folder = write_submission(tmp_path / "s", lines=[line(make_incident(0)), bad,
                                                      line(make_incident(2))])
     receipt = ingest(folder, store)
@@ -186,6 +189,7 @@ def test_non_utf8_line_is_rejected_and_the_rest_kept(tmp_path, store):
 
 def test_duplicate_json_keys_reject_the_record(tmp_path, store):
     dup = line(make_incident(1)).replace(b'"state": "OH"', b'"state": "OH", "state": "TX"')
+    assert dup.count(b'"state"') == 2
     folder = write_submission(tmp_path / "s", lines=[line(make_incident(0)), dup])
     receipt = ingest(folder, store)
     assert [(i["code"], i["record"]) for i in receipt["issues"]] == [("read-duplicate-key", 1)]

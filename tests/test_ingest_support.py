@@ -105,12 +105,19 @@ def assert_valid_receipt(receipt: dict[str, Any]) -> None:
     assert c["received"] == c["accepted"] + c["quarantined"] + c["duplicate"] + c["rejected"]
 
 
+_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                "nine")
+
+
 def make_incident(i: int = 0, **overrides: Any) -> dict[str, Any]:
     """Return a valid incident, varied by ``i``; ``overrides`` replace top-level fields."""
     record = copy.deepcopy(BASE_INCIDENT)
     record["record_id"] = f"r-{i:04d}"
     record["occurred_month"] = f"2024-{(i % 6) + 1:02d}"
-    record["narrative"] = NARRATIVES[i % len(NARRATIVES)] + f" Case {i} of the series."
+    record["narrative"] = NARRATIVES[i % len(NARRATIVES)]
+    # Unique content per i without anything that looks like a case or report number.
+    digits = " ".join(_DIGIT_WORDS[int(d)] for d in str(i))
+    record["lessons_learned"] = f"Shared at roll call as lesson {digits}: slow down and talk."
     record.update(overrides)
     return record
 

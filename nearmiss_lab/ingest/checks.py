@@ -25,6 +25,31 @@ class ScanUnavailableError(RuntimeError):
     """The residual-scan engine cannot be built; the hub never ingests unscanned by accident."""
 
 
+class DeidScanner:
+    """The de-identification stage's residual scan as a scanner (per record, or in batches).
+
+    Batches go through :func:`nearmiss_lab.deid.residual_scan_batch` (one spaCy pipe per
+    batch), which is what :func:`scan_candidates` uses.
+    """
+
+    def __init__(self, min_score: float | None = None) -> None:
+        try:
+            from nearmiss_lab.deid import residual_scan_batch
+        except ImportError as exc:
+            raise ScanUnavailableError(
+                "the residual scan (nearmiss_lab.deid.residual_scan_batch) is not available; "
+                "install the de-identification stage or run with --no-scan deliberately"
+            ) from exc
+        self._batch = residual_scan_batch
+        self._options = {} if min_score is None else {"min_score": min_score}
+
+    def __call__(self, record: dict[str, Any]) -> Sequence[Finding]:
+        return self._batch([record], **self._options)[0]
+
+    def batch(self, records: list[dict[str, Any]]) -> list[Sequence[Finding]]:
+        return self._batch(records, **self._options)
+
+
 def default_scanner(min_score: float | None = None) -> Scanner:
     """Return the de-identification stage's residual scan as a ``record -> findings`` function.
 
@@ -37,19 +62,9 @@ def default_scanner(min_score: float | None = None) -> Scanner:
     Raises
     ------
     ScanUnavailableError
-        The de-identification stage does not provide ``residual_scan``.
+        The de-identification stage does not provide the residual scan.
     """
-    try:
-        from nearmiss_lab.deid import residual_scan
-    except ImportError as exc:
-        raise ScanUnavailableError(
-            "the residual scan (nearmiss_lab.deid.residual_scan) is not available; install "
-            "the de-identification stage or run with --no-scan deliberately"
-        ) from exc
-
-    if min_score is None:
-        return residual_scan
-    return lambda record: residual_scan(record, min_score=min_score)
+    return DeidScanner(min_score)
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -130,10 +145,20 @@ def read_and_validate(path: Path, *, period: tuple[str, str], agency: str,
     return result
 
 
-def scan_candidates(candidates: list[Candidate], scanner: Scanner,
+def scan_candidates(candidates: list[Candidate], scanner: Scanner, *, batch_size: int = 64,
                     on_progress: Callable[[int], None] | None = None) -> None:
-    """Run the residual scan on every candidate, storing its findings on it."""
-    for candidate in candidates:
-        candidate.findings = [finding_dict(f) for f in scanner(candidate.record)]
+    """Run the residual scan on every candidate, storing its findings on it.
+
+    A scanner with a ``batch(records)`` method is called once per ``batch_size`` records.
+    """
+    batch = getattr(scanner, "batch", None)
+    for start in range(0, len(candidates), batch_size):
+        chunk = candidates[start:start + batch_size]
+        if batch is not None:
+            results = batch([c.record for c in chunk])
+        else:
+            results = [scanner(c.record) for c in chunk]
+        for candidate, findings in zip(chunk, results, strict=True):
+            candidate.findings = [finding_dict(f) for f in findings]
         if on_progress is not None:
-            on_progress(1)
+            on_progress(len(chunk))
