@@ -62,7 +62,8 @@ def load_network(
     network = analyse(frame, period=(first or None, last or None),
                       baseline_months=baseline_months, min_count=min_count, fdr=fdr,
                       store_version=version)
-    n = frame.filter(pl.col("occurred_month").is_between(first, last)).height if first else 0
+    in_window = pl.col("occurred_month").is_between(pl.lit(first), pl.lit(last))
+    n = frame.filter(in_window).height if first else 0
     return Exploration(network, n, str(first), str(last), version, root.name, k)
 
 

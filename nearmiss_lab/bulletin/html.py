@@ -24,7 +24,8 @@ text-align:left}
 .nm-stat{border:1px solid #ccd;border-radius:6px;padding:.5rem .9rem;min-width:9rem}
 .nm-stat b{display:block;font-size:1.6rem}
 .nm-report{border-left:4px solid #2f5d8a;padding:.4rem .9rem;margin:.8rem 0;background:#f6f8fb}
-.nm-report pre{white-space:pre-wrap;font-family:inherit}
+.nm-section pre{white-space:pre-wrap;word-break:normal;overflow-wrap:break-word;
+font-family:inherit;font-size:14px}
 .nm-note{color:#555;font-size:13px}
 .nm-repl{background:#fff2b3;border-radius:3px}
 .nm-low{background:#ffd7d0}
