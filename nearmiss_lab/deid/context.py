@@ -1,0 +1,179 @@
+"""Text-level rules applied after the recognizers, before overlap resolution.
+
+- Relative time phrases the NER calls DATE or TIME ("last year", "this morning") identify
+  nothing and are dropped; dated phrases (a digit, a number word, a month, a weekday)
+  stay. NER "dates" that
+  are ages ("61 year old") are left to the age recognizer.
+- Address blocks grow: once part of an address is found ("Suite 845", "1420 Sawmill Rd"),
+  the neighbouring address parts on the same or the next lines (house numbers, street
+  words, city, region, postcode, country) are taken too, so that a multi-line or
+  comma-separated address never leaves its city or postcode behind.
+- Name lists complete: in "Diaz, Kowalski, Brown and Lee", once one item is a person, the
+  other capitalised items of the list are persons too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from nearmiss_lab.deid.lexicon import STOP_WORDS, is_rank, is_rank_word
+from nearmiss_lab.deid.types import Detection
+
+_DATED = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
+    r"\b(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*day\b|christmas|easter|thanksgiving|"
+    r"new year|independence day|halloween|memorial day|labor day|veterans day|"
+    # Spelled-out amounts: "three years", "ten days", "one year and four months" (a
+    # sentence length or a tenure narrows who it was).
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|half)\b",
+    re.IGNORECASE,
+)
+_AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
+
+
+def trim_ner_detection(text: str, d: Detection) -> Detection | None:
+    """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
+    the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable)."""
+    if d.entity_type == "PERSON":
+        words = list(re.finditer(r"\S+", text[d.start : d.end]))
+        while words and is_rank_word(words[0].group()):
+            words.pop(0)
+        while words and is_rank_word(words[-1].group()):
+            words.pop()
+        if not words:
+            return None
+        return Detection(
+            d.start + words[0].start(), d.start + words[-1].end(), d.entity_type, d.score, d.source
+        )
+    return d if keep_ner_detection(text, d) else None
+
+
+def keep_ner_detection(text: str, d: Detection) -> bool:
+    """False for NER DATE/TIME spans that are relative phrases or ages."""
+    if d.entity_type not in ("DATE", "TIME"):
+        return True
+    surface = text[d.start : d.end]
+    return bool(_DATED.search(surface)) and not _AGE_PHRASE.match(surface.strip())
+
+
+# One address part: a number or postcode, a capitalised or upper-case word, a unit
+# designator, or a particle of a foreign street name; separated by spaces, commas or a
+# single line break.
+_PARTICLES = "de du des la le les van von der den del della da do dos di ul u ter ten"
+_ADDRESS_PART = re.compile(
+    r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{1,6}(?:-\d{1,4})?[A-Za-z]?"
+    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*[\w-]+"
+    r"|[^\W\d_][\w'’.-]*)"
+)
+_GAP = re.compile(r"[ \t]*(?:[,>\-]\s*|\n[ \t>]*|[ \t]+)?")
+_ADDRESS_TYPES = frozenset({"ADDRESS"})
+_POSTCODE = re.compile(r"[ \t]*,?[ \t]*(?:\d{4,6}|\d{2,3}[ -]\d{2,3}|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b")
+_ABBREVIATIONS = frozenset(
+    "st. ave. rd. dr. blvd. ln. ct. pl. hwy. str. apt. ste. no. n. s. e. w. u. ul. sq. mt. ft. "
+    "box. fl. bldg. rte. rt. pkwy. cir. ter. avda. av.".split()
+)
+MAX_GROWTH = 80  # characters on each side
+
+
+def _is_address_word(word: str) -> bool:
+    if word[:1].isdigit():
+        return True
+    low = word.lower().rstrip(".")
+    if low in _PARTICLES.split():
+        return True
+    if not word[:1].isupper():
+        return False
+    return low not in STOP_WORDS and not is_rank(word)
+
+
+def grow_addresses(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """Extend ADDRESS detections over adjacent address parts (see module docstring)."""
+    out = list(detections)
+    for d in detections:
+        if d.entity_type == "LOCATION":
+            # A place followed by a postcode: "Switzerland 82590", "Nicosia 61089".
+            post = _POSTCODE.match(text, d.end)
+            if post:
+                out.append(Detection(d.start, post.end(), d.entity_type, d.score, "address-growth"))
+            continue
+        if d.entity_type not in _ADDRESS_TYPES:
+            continue
+        end = d.end
+        limit = min(len(text), d.end + MAX_GROWTH)
+        lines = 0
+        while end < limit:
+            gap = _GAP.match(text, end)
+            nxt = gap.end() if gap else end
+            if gap and "\n" in gap.group():
+                lines += 1
+                if lines > 4 or "\n\n" in gap.group():
+                    break
+            part = _ADDRESS_PART.match(text, nxt)
+            if not part or not _is_address_word(part.group()):
+                break
+            end = part.end()
+            word = part.group()
+            if word.endswith(".") and word.lower() not in _ABBREVIATIONS and len(word) > 2:
+                break  # "AL." ends the sentence: what follows is not the address
+        start = d.start
+        floor = max(0, d.start - MAX_GROWTH)
+        while start > floor:
+            m = re.search(r"([\w'’.-]+)([ \t]*,?[ \t]*\n?[ \t>]*)$", text[floor:start])
+            if not m or not m.group(2) and start != d.start:
+                break
+            word = m.group(1)
+            if "\n" in m.group(2) or not _is_address_word(word) or not word[:1].isdigit():
+                # Leftwards only house numbers are taken ("5100 Quadra 104"): a capitalised
+                # word before an address is as often a name as a place.
+                break
+            start = floor + m.start(1)
+        if start < d.start or end > d.end:
+            out.append(Detection(start, end, d.entity_type, d.score, "address-growth"))
+    return out
+
+
+_LIST_ITEM = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?")
+_LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s(?:and|&|or)\s)\s*")
+
+
+def complete_name_lists(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """Mark the other capitalised items of a list that contains a found person."""
+    people = sorted((d for d in detections if d.entity_type == "PERSON"), key=lambda d: d.start)
+    out = list(detections)
+    covered = {(d.start, d.end) for d in detections}
+    for d in people:
+        for direction in (1, -1):
+            pos_start, pos_end = d.start, d.end
+            for _ in range(8):
+                if direction == 1:
+                    sep = _LIST_SEP.match(text, pos_end)
+                    if not sep:
+                        break
+                    item = _LIST_ITEM.match(text, sep.end())
+                    if not item:
+                        break
+                    s, e = item.span()
+                else:
+                    m = re.search(
+                        r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)"
+                        + r"(\s*(?:,\s*(?:and\s+|&\s+)?|\s(?:and|&|or)\s)\s*)$",
+                        text[max(0, pos_start - 60) : pos_start],
+                    )
+                    if not m:
+                        break
+                    base = max(0, pos_start - 60)
+                    s, e = base + m.start(1), base + m.end(1)
+                words = text[s:e].split()
+                if not all(
+                    w[:1].isupper() and w.lower() not in STOP_WORDS and not is_rank(w)
+                    for w in words
+                ):
+                    break
+                if (s, e) not in covered:
+                    out.append(Detection(s, e, "PERSON", 0.5, "name-list"))
+                    covered.add((s, e))
+                pos_start, pos_end = s, e
+    return out

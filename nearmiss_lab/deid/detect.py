@@ -1,0 +1,59 @@
+"""Record-level detection: the one function both ``deidentify`` and ``deid-eval`` run.
+
+Every free-text field of a batch of records goes through the engine in one spaCy batch;
+then, per record, found names propagate across fields and overlaps are resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from nearmiss_lab.deid.context import complete_name_lists, grow_addresses
+from nearmiss_lab.deid.engine import BATCH_SIZE, DeidEngine
+from nearmiss_lab.deid.propagate import propagate
+from nearmiss_lab.deid.spans import resolve_overlaps
+from nearmiss_lab.deid.types import Detection
+
+
+def detect_records(
+    engine: DeidEngine,
+    records: Sequence[Mapping[str, str]],
+    batch_size: int = BATCH_SIZE,
+) -> list[dict[str, list[Detection]]]:
+    """Detect identifiers in every text field of every record.
+
+    Parameters
+    ----------
+    engine : DeidEngine
+        The process's engine (:func:`nearmiss_lab.deid.engine.get_engine`).
+    records : sequence of mapping
+        Each maps field name to text (e.g. ``{"narrative": ..., "lessons_learned": ...}``).
+    batch_size : int
+        Texts per spaCy batch.
+
+    Returns
+    -------
+    list of dict
+        For each record, field name -> disjoint, word-aligned detections.
+    """
+    keys: list[tuple[int, str]] = []
+    texts: list[str] = []
+    for i, record in enumerate(records):
+        for field, text in record.items():
+            keys.append((i, field))
+            texts.append(text or "")
+    raw = engine.analyze_texts(texts, batch_size=batch_size)
+    per_record: list[dict[str, list[Detection]]] = [{} for _ in records]
+    for (i, field), found in zip(keys, raw, strict=True):
+        per_record[i][field] = found
+    common = engine.is_common_word
+    out = []
+    for record, found in zip(records, per_record, strict=True):
+        fields = {f: (t or "") for f, t in record.items()}
+        spread = propagate(fields, found, common)
+        resolved = {}
+        for f, text in fields.items():
+            grown = complete_name_lists(text, grow_addresses(text, spread[f]))
+            resolved[f] = resolve_overlaps(text, grown)
+        out.append(resolved)
+    return out

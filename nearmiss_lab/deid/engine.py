@@ -1,0 +1,182 @@
+"""The detection engine: Presidio's AnalyzerEngine over an explicit spaCy NLP engine.
+
+Built once per process (:func:`get_engine`) and reused: loading the model and compiling the
+recognizers costs about a second. Texts are analysed in batches: spaCy runs once per batch
+through ``nlp.pipe`` (the parser, which no recognizer uses, is disabled) and each text's
+``NlpArtifacts`` are handed to ``AnalyzerEngine.analyze`` so spaCy never runs twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from nearmiss_lab.deid.context import trim_ner_detection
+from nearmiss_lab.deid.registry import (
+    RecognizerConfig,
+    instantiate_recognizers,
+    load_recognizer_config,
+)
+from nearmiss_lab.deid.types import Detection
+
+os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+
+LANGUAGE = "en"
+BATCH_SIZE = 32
+# spaCy components no recognizer reads; dropping the parser makes the NER pass cheaper.
+UNUSED_PIPES = ("parser", "senter")
+
+
+@contextlib.contextmanager
+def quiet_presidio() -> Iterator[None]:
+    """Silence Presidio's construction-time chatter (e.g. "Recognizer not added to
+    registry" for languages we never load) without hiding warnings raised while analysing."""
+    logger = logging.getLogger("presidio-analyzer")
+    previous = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def nlp_configuration(model: str, ner_labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """The explicit NLP-engine configuration (no defaults that would download a model)."""
+    config: dict[str, Any] = {
+        "nlp_engine_name": "spacy",
+        "models": [{"lang_code": LANGUAGE, "model_name": model}],
+    }
+    if ner_labels is not None:
+        config["ner_model_configuration"] = {
+            "model_to_presidio_entity_mapping": dict(ner_labels),
+            "labels_to_ignore": [],
+            "low_score_entity_names": [],
+        }
+    return config
+
+
+def create_nlp_engine(model: str, ner_labels: dict[str, str] | None = None) -> Any:
+    """Create and load a Presidio spaCy NLP engine for ``model`` (never downloads)."""
+    from nearmiss_lab.config import require_spacy_model
+
+    require_spacy_model(model)
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+
+    with quiet_presidio():
+        engine = NlpEngineProvider(
+            nlp_configuration=nlp_configuration(model, ner_labels)
+        ).create_engine()
+    return engine
+
+
+class DeidEngine:
+    """Presidio analyzer with the project's recognizers, for batches of texts.
+
+    Parameters
+    ----------
+    model : str
+        spaCy model package (``Settings.spacy_model``).
+    recognizers_file : str or Path, optional
+        Recognizer declarations; the package's ``recognizers.yaml`` when omitted.
+    """
+
+    def __init__(self, model: str, recognizers_file: str | Path | None = None) -> None:
+        from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+
+        self.model = model
+        self.config: RecognizerConfig = load_recognizer_config(recognizers_file)
+        self.nlp_engine = create_nlp_engine(model, self.config.ner_labels)
+        nlp = self.nlp_engine.get_nlp(LANGUAGE)
+        for pipe in UNUSED_PIPES:
+            if pipe in nlp.pipe_names:
+                nlp.disable_pipe(pipe)
+        with quiet_presidio():
+            registry = RecognizerRegistry(supported_languages=[LANGUAGE])
+            registry.add_nlp_recognizer(self.nlp_engine)
+            for recognizer in instantiate_recognizers(self.config):
+                registry.add_recognizer(recognizer)
+            self.analyzer = AnalyzerEngine(
+                registry=registry,
+                nlp_engine=self.nlp_engine,
+                supported_languages=[LANGUAGE],
+            )
+        self._types = self.config.entity_types()
+        self.threshold = self.config.score_threshold
+        from nearmiss_lab.deid.names import load_name_knowledge
+
+        self.names = load_name_knowledge(nlp)
+        for recognizer in self.analyzer.registry.recognizers:
+            if hasattr(recognizer, "use_knowledge"):
+                recognizer.use_knowledge(self.names)  # share one copy of the name lists
+
+    def is_common_word(self, word: str) -> bool:
+        """True for an ordinary English word (WordNet index of the model's lemmatizer)."""
+        return self.names.is_english(word)
+
+    def _convert(self, text: str, results: Sequence[Any]) -> list[Detection]:
+        out = []
+        for r in results:
+            kind = self._types.get(r.entity_type, r.entity_type)
+            if r.score < self.threshold or kind not in self._known_types:
+                continue
+            source = (r.recognition_metadata or {}).get("recognizer_name", "")
+            d = Detection(r.start, r.end, kind, round(float(r.score), 4), source)
+            if source == "SpacyRecognizer":
+                d = trim_ner_detection(text, d)
+                if d is None:
+                    continue
+            out.append(d)
+        return out
+
+    @property
+    def _known_types(self) -> set[str]:
+        known = getattr(self, "_known_cache", None)
+        if known is None:
+            known = set(self._types.values())
+            for recognizer in self.analyzer.registry.recognizers:
+                known.update(recognizer.supported_entities)
+            known -= set(self._types) - set(self._types.values())  # raw Presidio names
+            self._known_cache = known
+        return known
+
+    def analyze_texts(
+        self, texts: Sequence[str], batch_size: int = BATCH_SIZE
+    ) -> list[list[Detection]]:
+        """Detect identifiers in each text (no record-level propagation).
+
+        Empty texts are skipped by spaCy and get no detections.
+        """
+        out: list[list[Detection]] = [[] for _ in texts]
+        todo = [(i, t) for i, t in enumerate(texts) if t and t.strip()]
+        if not todo:
+            return out
+        processed = self.nlp_engine.process_batch(
+            [t for _, t in todo], LANGUAGE, batch_size=batch_size
+        )
+        for (i, text), (_, artifacts) in zip(todo, processed, strict=True):
+            results = self.analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts)
+            out[i] = self._convert(text, results)
+        return out
+
+
+_ENGINES: dict[tuple[str, str | None], DeidEngine] = {}
+
+
+def get_engine(model: str | None = None, recognizers_file: str | Path | None = None) -> DeidEngine:
+    """Return this process's engine for ``model``, building it on first use.
+
+    ``model`` defaults to ``Settings.from_env().spacy_model``.
+    """
+    if model is None:
+        from nearmiss_lab.config import Settings
+
+        model = Settings.from_env().spacy_model
+    key = (model, str(recognizers_file) if recognizers_file else None)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = _ENGINES[key] = DeidEngine(model, recognizers_file)
+    return engine

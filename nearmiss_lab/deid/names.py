@@ -1,0 +1,78 @@
+"""Offline name knowledge: US Census name lists and an English word list.
+
+The ``names`` package ships the 1990 US Census first-name (male, female) and surname lists;
+the spaCy model's lemmatizer ships WordNet's English word index. Together they answer the
+question the NER model gets wrong most often on short police prose: "is this capitalised
+word somebody's name?" A census name that is not also an English word ("Kowalski",
+"Delgado") is strong evidence; a name that is also a word ("Rose", "Young", "Will") needs
+another cue (a first name beside it, a rank before it).
+
+Nothing is downloaded: both lists are package data already installed.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def _read_census(path: Path) -> frozenset[str]:
+    # Lines look like "SMITH          1.006  1.006      1"; only the name is kept.
+    with path.open(encoding="ascii") as handle:
+        return frozenset(line.split(None, 1)[0].lower() for line in handle if line.strip())
+
+
+@dataclass(frozen=True)
+class NameKnowledge:
+    """Lower-cased first names, surnames and English words."""
+
+    first_names: frozenset[str]
+    surnames: frozenset[str]
+    english_words: frozenset[str]
+
+    def is_first_name(self, word: str) -> bool:
+        return word.lower() in self.first_names
+
+    def is_surname(self, word: str) -> bool:
+        return word.lower() in self.surnames
+
+    def is_name(self, word: str) -> bool:
+        low = word.lower()
+        return low in self.first_names or low in self.surnames
+
+    def is_english(self, word: str) -> bool:
+        return word.lower() in self.english_words
+
+
+@functools.lru_cache(maxsize=1)
+def census_names() -> tuple[frozenset[str], frozenset[str]]:
+    """Return (first names, surnames) from the installed ``names`` package."""
+    import names  # the package holds only data files and a tiny generator
+
+    folder = Path(names.__file__).resolve().parent
+    first = _read_census(folder / "dist.male.first") | _read_census(folder / "dist.female.first")
+    return first, _read_census(folder / "dist.all.last")
+
+
+def english_words_from(nlp: object) -> frozenset[str]:
+    """English words from a loaded spaCy pipeline's lemmatizer tables (WordNet index).
+
+    Returns an empty set when the pipeline has no rule lemmatizer: then every census name
+    counts as "not an English word", which errs towards redacting.
+    """
+    try:
+        lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
+        index = lookups.get_table("lemma_index")
+    except (KeyError, AttributeError, ValueError):
+        return frozenset()
+    words: set[str] = set()
+    for key in index:
+        words.update(w.lower() for w in index[key] if w.isalpha())
+    return frozenset(words)
+
+
+def load_name_knowledge(nlp: object) -> NameKnowledge:
+    """Build the name knowledge for a loaded spaCy pipeline."""
+    first, last = census_names()
+    return NameKnowledge(first_names=first, surnames=last, english_words=english_words_from(nlp))

@@ -1,0 +1,1 @@
+"""The project's recognizers, one small class per module, declared in ``../recognizers.yaml``."""

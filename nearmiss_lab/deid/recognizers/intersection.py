@@ -1,0 +1,37 @@
+"""Intersections: "Main St and 5th Ave", "the intersection of Oak and Pine", "Elm St/Hwy 9",
+"the corner of Dili Street and King Forges", "Broadway & W 42nd"."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from nearmiss_lab.deid.lexicon import NAME_WORD
+from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+from nearmiss_lab.deid.recognizers.street_address import STREET_SUFFIX
+
+_DIR = r"(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
+_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+_ROAD = rf"(?:{_DIR}(?:(?:{NAME_WORD}|{_ORDINAL}|\d+)\s+){{0,3}}(?:{NAME_WORD}|{_ORDINAL}))"
+_ROAD_SUFFIXED = rf"(?:{_DIR}(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}{STREET_SUFFIX})"
+_HIGHWAY = r"(?:(?:I|US|SR|CR|Hwy|Highway|Route|Rte|State\s+Route|County\s+Road)[- ]?\d{1,4})"
+_AND = r"\s*(?:and|&|/|@|at|x)\s*"
+
+
+class IntersectionRecognizer(LawPatternRecognizer):
+    """ADDRESS: two roads named together as a crossing."""
+
+    ENTITY = "ADDRESS"
+    PATTERNS = [
+        Pattern(
+            "intersection of",
+            rf"\b(?i:intersection\s+of|corner\s+of|junction\s+of|crossing\s+of)\s+(?P<value>"
+            rf"(?:{_ROAD_SUFFIXED}|{_HIGHWAY}|{_ROAD})\s*(?:and|&|/|with)\s*(?:{_ROAD_SUFFIXED}|{_HIGHWAY}|{_ROAD}))",
+            0.8,
+        ),
+        Pattern(
+            "road and road",
+            rf"\b(?:{_ROAD_SUFFIXED}|{_HIGHWAY}){_AND}(?:{_ROAD_SUFFIXED}|{_HIGHWAY}|{_ROAD})",
+            0.7,
+        ),
+    ]
+    CONTEXT = ["intersection", "corner", "crossing", "at"]

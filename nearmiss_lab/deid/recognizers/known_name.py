@@ -1,0 +1,117 @@
+"""Names the NER model misses, found with offline name knowledge and the tagger.
+
+A capitalised word the tagger calls a proper noun (NNP) and the US Census lists as a first
+name or surname is a person's name, unless it is an institutional or place word ("Street",
+"County") or an English word standing alone at the start of a sentence. A first name
+followed by a capitalised word takes that word too ("Maria Kowalczyk"). This is a token
+recognizer over the spaCy Doc the engine already computed, so it costs one pass over tokens.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
+from nearmiss_lab.deid.names import NameKnowledge, load_name_knowledge
+
+_SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "(", "-", "—"}
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper() and word.replace("'", "").replace("-", "").isalpha()
+
+
+class KnownNameRecognizer(EntityRecognizer):
+    """PERSON: proper nouns that census name lists know, and first-name + surname pairs."""
+
+    ENTITY = "PERSON"
+    SCORE_PAIR = 0.7  # first name + capitalised word
+    SCORE_RARE = 0.6  # census name that is not an English word
+    SCORE_WORD = 0.4  # census name that is also an English word, tagged proper noun
+
+    def __init__(self, supported_language: str = "en", knowledge: NameKnowledge | None = None):
+        self._knowledge = knowledge
+        super().__init__(
+            supported_entities=[self.ENTITY],
+            name=type(self).__name__,
+            supported_language=supported_language,
+        )
+
+    def use_knowledge(self, knowledge: NameKnowledge) -> None:
+        """Use name knowledge the engine already loaded."""
+        self._knowledge = knowledge
+
+    def load(self) -> None:  # knowledge is loaded lazily from the analysed Doc's pipeline
+        pass
+
+    def _get_knowledge(self, nlp_artifacts: Any) -> NameKnowledge:
+        if self._knowledge is None:
+            nlp = nlp_artifacts.nlp_engine.get_nlp(self.supported_language)
+            self._knowledge = load_name_knowledge(nlp)
+        return self._knowledge
+
+    @staticmethod
+    def _sentence_initial(doc: Any, i: int) -> bool:
+        j = i - 1
+        while j >= 0 and doc[j].is_space:
+            j -= 1
+        return j < 0 or doc[j].text in _SENTENCE_END or "\n" in doc[j].whitespace_ + doc[j].text
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None
+    ) -> list[RecognizerResult]:
+        """Report name tokens; needs the engine's NlpArtifacts (returns [] without them)."""
+        if nlp_artifacts is None or nlp_artifacts.tokens is None:
+            return []
+        know = self._get_knowledge(nlp_artifacts)
+        doc = nlp_artifacts.tokens
+        metadata = {
+            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+        }
+        results: list[RecognizerResult] = []
+
+        def add(start: int, end: int, score: float) -> None:
+            results.append(
+                RecognizerResult(
+                    self.ENTITY,
+                    start,
+                    end,
+                    score,
+                    analysis_explanation=AnalysisExplanation(self.name, score),
+                    recognition_metadata=dict(metadata),
+                )
+            )
+
+        n = len(doc)
+        for i, tok in enumerate(doc):
+            word = tok.text
+            if len(word) < 2 or not _is_capitalised(word):
+                continue
+            low = word.lower()
+            if low in NOT_NAMES or low in STOP_WORDS:
+                continue
+            initial = self._sentence_initial(doc, i)
+            nxt = doc[i + 1] if i + 1 < n else None
+            # First name + capitalised word: "Maria Kowalczyk", "Kevin O'Brien".
+            if (
+                know.is_first_name(word)
+                and nxt is not None
+                and not tok.whitespace_.count("\n")
+                and len(nxt.text) > 1
+                and _is_capitalised(nxt.text)
+                and nxt.text.lower() not in NOT_NAMES
+                and nxt.text.lower() not in STOP_WORDS
+                and (not know.is_english(nxt.text) or know.is_name(nxt.text))
+            ):
+                add(tok.idx, nxt.idx + len(nxt.text), self.SCORE_PAIR)
+                continue
+            if not know.is_name(word) or tok.tag_ not in ("NNP", "NNPS"):
+                continue
+            english = know.is_english(word)
+            if initial and english:
+                continue  # "Will you..." / "Young officers..." at a sentence start
+            add(tok.idx, tok.idx + len(word), self.SCORE_WORD if english else self.SCORE_RARE)
+        return results

@@ -1,0 +1,49 @@
+"""Places the NER model does not know, found by their preposition: "flew to RYSSBY",
+"lives in Ullaste", "originally from Costamezzana". A capitalised or upper-case word after
+a locative preposition that is neither an English word nor a stop word is a place name.
+The English-word check uses the engine's name knowledge (WordNet index of the model)."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS, UPPER
+from nearmiss_lab.deid.names import NameKnowledge
+from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+
+_PLACE_WORD = rf"[{UPPER}][^\W\d_]+(?:[-‑][{UPPER}][^\W\d_]+)?"
+
+
+class LocativePlaceRecognizer(LawPatternRecognizer):
+    """LOCATION: unknown proper nouns after in/to/from/near/at."""
+
+    ENTITY = "LOCATION"
+    PATTERNS = [
+        Pattern(
+            "preposition place",
+            r"\b(?i:in|to|from|near|outside|toward|towards|into|via|at|of|lives\s+in|flew\s+to)"
+            rf"\s+(?P<value>{_PLACE_WORD}(?:\s+{_PLACE_WORD})?)",
+            0.45,
+        ),
+    ]
+    CONTEXT = ["lives", "city", "town", "village", "flew", "moved", "born"]
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(supported_language)
+        self._knowledge: NameKnowledge | None = None
+
+    def use_knowledge(self, knowledge: NameKnowledge) -> None:
+        """Use the engine's English word list to reject ordinary words."""
+        self._knowledge = knowledge
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        words = pattern_text.split()
+        first = words[0].lower()
+        if first in STOP_WORDS or first in NOT_NAMES:
+            return False
+        if self._knowledge is None:
+            return None
+        # Every word unknown to English: "Ullaste", "Costamezzana", "RYSSBY", "Kyrenia".
+        if any(self._knowledge.is_english(w) for w in words):
+            return False
+        return None

@@ -1,0 +1,54 @@
+"""Cities, counties, townships and neighbourhoods: "Stone County", "County of Stone",
+"City of Irondale", "Irondale, AL", "Irondale, Alabama", "Lake Township", "Oak Heights".
+The state stays (DESIGN: state may stay); only the city before it is reported."""
+
+from __future__ import annotations
+
+from presidio_analyzer import Pattern
+
+from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD
+from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+
+_WORDS = rf"(?:{GUARDED_NAME_WORD}\s+){{1,3}}"
+_STATE_NAMES = (
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
+    r"Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
+    r"Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|"
+    r"New\s+Hampshire|New\s+Jersey|New\s+Mexico|New\s+York|North\s+Carolina|North\s+Dakota|Ohio|"
+    r"Oklahoma|Oregon|Pennsylvania|Rhode\s+Island|South\s+Carolina|South\s+Dakota|Tennessee|Texas|"
+    r"Utah|Vermont|Virginia|Washington|West\s+Virginia|Wisconsin|Wyoming|Puerto\s+Rico)"
+)
+_STATE_CODES = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
+    r"NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR|Ala|Ariz|Ark|Calif|"
+    r"Colo|Conn|Del|Fla|Ga|Ill|Ind|Kan|Ky|La|Md|Mass|Mich|Minn|Miss|Mo|Mont|Neb|Nev|Okla|Ore|Pa|"
+    r"Tenn|Tex|Va|Wash|Wis|Wyo)\.?"
+)
+
+
+class PlaceRecognizer(LawPatternRecognizer):
+    """LOCATION: named counties, cities, towns, townships, parishes and neighbourhoods."""
+
+    ENTITY = "LOCATION"
+    PATTERNS = [
+        Pattern(
+            "name county",
+            rf"\b{_WORDS}(?:County|Parish|Borough|Township|Twp\.?|Village|Heights|Estates|Hills|"
+            r"Park|Gardens|Acres|Manor|Reservation|Reserve|Rancheria|Pueblo|District|Municipality|"
+            r"Province|Region|Oblast)\b",
+            0.6,
+        ),
+        Pattern(
+            "county of name",
+            rf"\b(?i:county|city|town|village|borough|township|parish|municipality|district|"
+            rf"province|region|commune)\s+of\s+(?:{GUARDED_NAME_WORD}\s*){{1,3}}",
+            0.7,
+        ),
+        Pattern(
+            "city, state",
+            rf"\b(?P<value>(?:{GUARDED_NAME_WORD}\s+){{0,2}}{GUARDED_NAME_WORD}),\s+"
+            rf"(?:{_STATE_NAMES}|{_STATE_CODES})(?=\W|$)",
+            0.7,
+        ),
+    ]
+    CONTEXT = ["city", "county", "town", "lives", "resident", "village"]

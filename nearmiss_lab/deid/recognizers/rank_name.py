@@ -1,0 +1,82 @@
+"""Names after ranks, titles, honorifics and role nouns, single or in lists.
+
+"Sgt. Ana Diaz", "Ofc. J.R. Smith", "Mr A. Demetriades", "suspect Ray Dunn", "Officers
+Kowalski, Diaz and Lee". The rank word itself is kept (it is how a narrative stays
+readable); honorifics (Mr, Mrs, Dr) are part of the name span. Name words must be capitalised:
+"officer safety" and "the deputy said" do not match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from presidio_analyzer import Pattern
+
+from nearmiss_lab.deid.lexicon import (
+    GUARDED_NAME_WORD,
+    HONORIFICS,
+    PERSON_NAME,
+    PLURAL_RANK_RE,
+    RANK_RE,
+    ROLE_RE,
+    STOP_WORDS,
+)
+from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+
+_HONORIFIC = r"(?:" + "|".join(HONORIFICS) + r")\.?"
+_LIST_SEP = r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)"
+_NAME_LIST = rf"{PERSON_NAME}(?:{_LIST_SEP}{PERSON_NAME})+"
+_ONE_NAME = re.compile(PERSON_NAME)
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+class RankNameRecognizer(LawPatternRecognizer):
+    """PERSON: capitalised names introduced by a rank, title, honorific or role noun."""
+
+    ENTITY = "PERSON"
+    PATTERNS = [
+        # Honorific and name together: "Mrs Anna Christou" -> the whole phrase.
+        Pattern("honorific name", rf"\b(?P<value>{_HONORIFIC}\s+{PERSON_NAME})", 0.85),
+        Pattern("rank name", rf"\b{RANK_RE}\s+(?P<value>{PERSON_NAME})", 0.85),
+        # "Officers Diaz and Lee", "Deputies A. Brown, C. Ortiz & Kim": each name separately.
+        Pattern("plural rank list", rf"\b{PLURAL_RANK_RE}\s+(?P<list>{_NAME_LIST})", 0.85),
+        Pattern(
+            "role name", rf"\b(?i:{ROLE_RE}),?\s+(?:as\s+|was\s+)?(?P<value>{PERSON_NAME})", 0.6
+        ),
+        # Self-introductions, where lower-case names are names too: "my name is ana diaz".
+        Pattern(
+            "name is",
+            r"\b(?i:my\s+name\s+is|name\s+is|name's|names\s+are|last\s+name\s+is|"
+            r"first\s+name\s+is|maiden\s+name\s+is|surname\s+is|name:|named\s+(?:him|her|it)|"
+            r"call\s+me|signed,?|sincerely,?)\s+"
+            r"(?P<value>[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})",
+            0.7,
+        ),
+        # First name, middle initial, surname: "Juliusz A Kwiatkowski", "Vide A. Persson".
+        Pattern(
+            "middle initial",
+            rf"\b(?P<value>{GUARDED_NAME_WORD}\s+[A-Z]\.?\s+{GUARDED_NAME_WORD})(?!\w)",
+            0.55,
+        ),
+        # Names followed by a parenthesised role or age: "Ray Dunn (suspect)", "Ray Dunn, 34,".
+        Pattern(
+            "name with age",
+            rf"\b(?P<value>{GUARDED_NAME_WORD}\s+{GUARDED_NAME_WORD}),?\s+\(?(?:age\s+)?\d{{1,2}}\)?,",
+            0.5,
+        ),
+    ]
+    CONTEXT: list[str] = []
+
+    def value_spans(self, match: re.Match[str]) -> Iterator[tuple[int, int]]:
+        if "list" in match.re.groupindex and match.group("list") is not None:
+            offset = match.start("list")
+            for name in _ONE_NAME.finditer(match.group("list")):
+                yield offset + name.start(), offset + name.end()
+        else:
+            for start, end in super().value_spans(match):
+                # Trailing function words are not part of a name ("Eliane and I").
+                words = list(_WORD.finditer(match.string, start, end))
+                while len(words) > 1 and words[-1].group().lower() in STOP_WORDS:
+                    words.pop()
+                yield start, words[-1].end() if words else end

@@ -1,0 +1,37 @@
+"""Plain data passed between the de-identifier's parts. None of them carries text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Free-text fields of an incident that the de-identifier and the residual scan cover.
+TEXT_FIELDS: tuple[str, ...] = ("narrative", "lessons_learned")
+
+
+@dataclass(frozen=True, order=True)
+class Detection:
+    """One identifier found in a text: character offsets, placeholder type, score, source.
+
+    ``source`` names the recognizer (or ``propagation``); it is for diagnostics and never
+    holds the identifier itself.
+    """
+
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class ResidualFinding:
+    """An identifier still present in a de-identified record, as the hub's re-scan sees it.
+
+    Offsets point into ``record[field]``; the text itself is never carried.
+    """
+
+    field: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
