@@ -28,3 +28,14 @@ def shared_data() -> Path:
             "(set NEARMISS_SHARED_DATA to the folder holding deid/ and factors/)"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def synth_small(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Folder of a small deterministic ``nearmiss synth`` run: 5 agencies (one of each export
+    shape), 60 incidents, 12 months ending 2026-06, seed 7."""
+    from nearmiss_lab.synth import generate_corpus
+
+    out = tmp_path_factory.mktemp("synth_small")
+    generate_corpus(out, agencies=5, incidents=60, months=12, seed=7, end_month="2026-06")
+    return out
