@@ -110,13 +110,13 @@ def test_residual_identifier_quarantines_and_a_correction_replaces_it(tmp_path, 
     assert (receipt["status"], receipt["counts"]["quarantined"]) == ("accepted_with_errors", 1)
     residual = [i for i in receipt["issues"] if i["code"] == "ingest-residual-identifier"]
     assert {(i["record"], i["pointer"]) for i in residual} == {(1, "/narrative")}
-    assert {i["message"].split()[1] for i in residual} == {"PHONE_NUMBER", "EMAIL_ADDRESS"}
+    assert {i["message"].split()[1] for i in residual} == {"PHONE", "EMAIL"}
     assert "614" not in json.dumps(receipt) and "jdoe" not in json.dumps(receipt)
     assert load_incidents(store).collect()["record_id"].to_list() == ["r-0000"]
     q = load_table(store, "quarantine").collect()
     assert q["incident_key"].to_list() == ["AG-NORTH:r-0003"]
-    assert sorted(f["entity_type"] for f in q["findings"][0]) == ["EMAIL_ADDRESS",
-                                                                   "PHONE_NUMBER"]
+    assert sorted(f["entity_type"] for f in q["findings"][0]) == ["EMAIL",
+                                                                   "PHONE"]
 
     corrected = make_incident(3, narrative="Dispatch said to call the complainant back before "
                                            "we arrived at the house.")

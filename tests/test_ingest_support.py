@@ -87,7 +87,7 @@ def regex_scanner(record: dict[str, Any]) -> list[dict[str, Any]]:
     findings = []
     for field in ("narrative", "lessons_learned"):
         text = record.get(field) or ""
-        for kind, pattern in (("PHONE_NUMBER", _PHONE), ("EMAIL_ADDRESS", _EMAIL)):
+        for kind, pattern in (("PHONE", _PHONE), ("EMAIL", _EMAIL)):
             for m in pattern.finditer(text):
                 findings.append({"field": field, "start": m.start(), "end": m.end(),
                                  "entity_type": kind, "score": 0.95})
