@@ -193,3 +193,23 @@ def test_several_paths_are_reported_together(tmp_path, record):
     code, out, err = _run(good, bad)
     assert code == 1 and out == f"{bad}:1: error read-empty-file /: the array holds no records\n"
     assert "2 input(s)" in err
+
+
+def test_large_input_shows_a_progress_bar_on_stderr_only(tmp_path, record, monkeypatch):
+    import nearmiss_lab.cli.validate as cli_validate
+
+    monkeypatch.setattr(cli_validate, "PROGRESS_MIN_BYTES", 1)
+    path = tmp_path / "r.jsonl"
+    path.write_text("".join(json.dumps({**record, "record_id": f"p-{i}"}) + "\n"
+                            for i in range(3)))
+    code, out, err = _run("--json", path)
+    assert code == 0 and json.loads(out) == {"valid": True, "issues": []}
+    assert "r.jsonl" in err and "B/s" in err  # tqdm's bar, in bytes
+
+
+def test_max_line_bytes_option(tmp_path, record):
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    code, out, _ = _run("--json", "--max-line-bytes", "1024", path)
+    assert code == 1 and [i["code"] for i in json.loads(out)["issues"]] == ["read-line-too-long"]
+    assert _run("--max-line-bytes", "10", path)[0] == 2  # below the minimum: usage error

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import jiter
 
@@ -200,7 +200,8 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     lineno = 0
     gz = path.suffix.lower() == ".gz"
     with path.open("rb") as raw_handle:
-        handle: IO[bytes] = gzip.GzipFile(fileobj=raw_handle, mode="rb") if gz else raw_handle
+        handle = cast(IO[bytes], gzip.GzipFile(fileobj=raw_handle, mode="rb") if gz
+                      else raw_handle)
         lines = _raw_lines(handle, max_line_bytes)
         while True:
             try:
