@@ -88,7 +88,8 @@ def _codes_long(data: BulletinData) -> pl.DataFrame:
     if data.incidents.is_empty():
         return pl.DataFrame(schema={"incident_key": pl.String, "occurred_month": pl.String,
                                     "code": pl.String})
-    return incident_codes(data.incidents)
+    # An incident with an empty activity list would otherwise contribute a null code.
+    return incident_codes(data.incidents).drop_nulls("code")
 
 
 def factor_change(data: BulletinData, n: int = 10) -> pl.DataFrame:
