@@ -220,3 +220,10 @@ def test_status_table_matches_the_receipt_schema():
     assert sorted(s.code for s in STATUS_TABLE) == sorted(props["status_code"]["enum"])
     assert {s.status for s in STATUS_TABLE} == set(props["status"]["enum"])
     assert all((s.code > 0) == s.status.startswith("accepted") for s in STATUS_TABLE)
+
+
+def test_scan_progress_is_reported_up_to_the_number_of_valid_records(tmp_path, store):
+    seen = []
+    folder = write_submission(tmp_path / "s", [make_incident(i) for i in range(70)] + [{}])
+    ingest(folder, store, on_scan=lambda done, total: seen.append((done, total)))
+    assert seen == [(64, 70), (70, 70)]

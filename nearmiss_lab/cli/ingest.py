@@ -48,6 +48,34 @@ def format_receipt(receipt: dict[str, Any], folder: str) -> str:
     return "\n".join(lines)
 
 
+class _ScanBar:
+    """A tqdm bar on stderr for the residual scan, shown only for long scans on a terminal."""
+
+    MIN_RECORDS = 200
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def update(self, done: int, total: int) -> None:
+        import sys
+
+        if self._bar is None:
+            if total < self.MIN_RECORDS or not sys.stderr.isatty():
+                return
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="record", desc="residual scan", leave=False)
+        self._bar.n = done
+        self._bar.refresh()
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
 @click.command("ingest")
 @click.argument("submissions", nargs=-1, required=True,
                 type=click.Path(exists=True, file_okay=False, path_type=str))
@@ -78,11 +106,14 @@ def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: boo
     if max_expanded_bytes is not None:
         limits = IngestLimits(max_line_bytes=limits.max_line_bytes,
                               max_expanded_bytes=max_expanded_bytes)
+    bar = _ScanBar()
     try:
         receipts = ingest_many(submissions, path, scan=not no_scan, min_score=min_score,
-                               limits=limits)
+                               limits=limits, on_scan=bar.update)
     except ScanUnavailableError as exc:
         raise InputError(str(exc)) from None
+    finally:
+        bar.close()
     if as_json:
         emit_json(receipts[0] if len(receipts) == 1 else receipts)
     else:

@@ -40,13 +40,13 @@ class DeidScanner:
                 "the residual scan (nearmiss_lab.deid.residual_scan_batch) is not available; "
                 "install the de-identification stage or run with --no-scan deliberately"
             ) from exc
-        self._batch = residual_scan_batch
-        self._options = {} if min_score is None else {"min_score": min_score}
+        self._batch: Callable[..., list[list[Any]]] = residual_scan_batch
+        self._options: dict[str, Any] = {} if min_score is None else {"min_score": min_score}
 
     def __call__(self, record: dict[str, Any]) -> Sequence[Finding]:
         return self._batch([record], **self._options)[0]
 
-    def batch(self, records: list[dict[str, Any]]) -> list[Sequence[Finding]]:
+    def batch(self, records: list[dict[str, Any]]) -> list[list[Finding]]:
         return self._batch(records, **self._options)
 
 
@@ -69,7 +69,9 @@ def default_scanner(min_score: float | None = None) -> Scanner:
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
     """Normalise one finding (object or mapping) to the quarantine table's struct."""
-    get = finding.get if isinstance(finding, dict) else (lambda k: getattr(finding, k))
+    def get(key: str) -> Any:
+        return finding[key] if isinstance(finding, dict) else getattr(finding, key)
+
     return {
         "field": str(get("field")),
         "start": int(get("start")),

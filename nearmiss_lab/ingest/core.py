@@ -147,6 +147,7 @@ def ingest_submission(
     now: datetime | None = None,
     tmp_dir: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_scan: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Verify, validate, re-scan, de-duplicate and store one submission; return its receipt.
 
@@ -175,6 +176,9 @@ def ingest_submission(
         Where a ``.jsonl.gz`` file is expanded (default: the system temporary folder).
     on_progress : callable, optional
         Called with bytes read, for progress bars.
+    on_scan : callable, optional
+        Called as ``on_scan(records_done, records_total)`` during the residual scan (the slow
+        step), for progress bars.
 
     Returns
     -------
@@ -220,7 +224,16 @@ def ingest_submission(
             raise SubmissionFault.from_issues(faults)
         if scan:
             assert scanner is not None
-            scan_candidates(result.candidates, scanner)
+            total = len(result.candidates)
+            done = 0
+
+            def scanned(n: int) -> None:
+                nonlocal done
+                done += n
+                if on_scan is not None:
+                    on_scan(done, total)
+
+            scan_candidates(result.candidates, scanner, on_progress=scanned)
         receipt = commit_submission(root, manifest=manifest, outcome=outcome,
                                     candidates=result.candidates, received_at=received_at,
                                     file_names=file_names)

@@ -219,5 +219,6 @@ def digest_records(path: Path, limits: IngestLimits,
         if out is not None:
             out.close()
     return RecordsFile(name=name, sha256=digest.hexdigest(), size=size,
-                       plain_path=out_path if gz else path, expanded_bytes=expanded,
+                       plain_path=out_path if out_path is not None else path,
+                       expanded_bytes=expanded,
                        ends_with_newline=(last == b"\n"), temporary=out_path)

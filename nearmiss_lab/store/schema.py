@@ -38,8 +38,14 @@ FACTOR = pl.Struct(
 )
 TIMESTAMP = pl.Datetime("us", "UTC")
 
+
+def _columns(columns: dict[str, Any]) -> dict[str, Any]:
+    # Typed as Any: polars' stubs do not accept a dict mixing data type classes and instances.
+    return columns
+
+
 INCIDENTS_SCHEMA = pl.Schema(
-    {
+    _columns({
         "incident_key": pl.String,
         "record_id": pl.String,
         "agency": pl.String,
@@ -71,11 +77,11 @@ INCIDENTS_SCHEMA = pl.Schema(
         "submission_id": pl.String,
         "ingested_at": TIMESTAMP,
         "content_hash": pl.String,
-    }
+    })
 )
 
 SUBMISSIONS_SCHEMA = pl.Schema(
-    {
+    _columns({
         "submission_id": pl.String,
         "agency": pl.String,
         "period_start": pl.String,
@@ -94,7 +100,7 @@ SUBMISSIONS_SCHEMA = pl.Schema(
         "incidents_version": pl.Int64,
         "ingested_at": TIMESTAMP,
         "manifest_json": pl.String,
-    }
+    })
 )
 
 FINDING = pl.Struct(
@@ -108,7 +114,7 @@ FINDING = pl.Struct(
 )
 
 QUARANTINE_SCHEMA = pl.Schema(
-    {
+    _columns({
         "incident_key": pl.String,
         "record_id": pl.String,
         "agency": pl.String,
@@ -122,11 +128,11 @@ QUARANTINE_SCHEMA = pl.Schema(
         "record_json": pl.String,
         "schema_version": pl.String,
         "quarantined_at": TIMESTAMP,
-    }
+    })
 )
 
 RECEIPTS_SCHEMA = pl.Schema(
-    {
+    _columns({
         "receipt_id": pl.String,
         "ingest_id": pl.String,
         "submission_id": pl.String,
@@ -136,7 +142,7 @@ RECEIPTS_SCHEMA = pl.Schema(
         "store_version": pl.Int64,
         "received_at": TIMESTAMP,
         "receipt_json": pl.String,
-    }
+    })
 )
 
 TABLE_SCHEMAS: dict[str, pl.Schema] = {

@@ -159,7 +159,7 @@ def append_rows(
     df = rows if isinstance(rows, pl.DataFrame) else pl.DataFrame(
         rows, schema=TABLE_SCHEMAS[table]
     )
-    df = df.select(list(TABLE_SCHEMAS[table])).cast(dict(TABLE_SCHEMAS[table]))
+    df = df.select(list(TABLE_SCHEMAS[table])).cast(TABLE_SCHEMAS[table])
     df.write_delta(
         table_path(store, table),
         mode="append",
