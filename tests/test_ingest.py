@@ -220,6 +220,8 @@ def test_status_table_matches_the_receipt_schema():
     assert sorted(s.code for s in STATUS_TABLE) == sorted(props["status_code"]["enum"])
     assert {s.status for s in STATUS_TABLE} == set(props["status"]["enum"])
     assert all((s.code > 0) == s.status.startswith("accepted") for s in STATUS_TABLE)
+    described = props["status_code"]["description"]
+    assert all(f"{s.code} " in described for s in STATUS_TABLE)  # the spec lists the table
 
 
 def test_scan_progress_is_reported_up_to_the_number_of_valid_records(tmp_path, store):
