@@ -43,6 +43,12 @@ def test_same_seed_gives_byte_identical_files(tmp_path: Path, synth_small: Path)
     assert _digest(tmp_path / "again") == _digest(synth_small)
 
 
+def test_worker_processes_do_not_change_a_byte(tmp_path: Path, synth_small: Path) -> None:
+    generate_corpus(tmp_path / "parallel", agencies=5, incidents=60, months=12, seed=7,
+                    end_month="2026-06", workers=2)
+    assert _digest(tmp_path / "parallel") == _digest(synth_small)
+
+
 def test_other_seed_gives_other_corpus(tmp_path: Path, synth_small: Path) -> None:
     generate_corpus(tmp_path / "other", agencies=5, incidents=60, months=12, seed=8,
                     end_month="2026-06")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from nearmiss_lab.synth.scene import AgencyProfile, Scene
 #: Used when no end month is given, so a seed alone fixes every byte of the output.
 DEFAULT_END_MONTH = "2026-06"
 GENERATOR = f"nearmiss-lab {__version__} synth/1"
+#: From this many incidents up, agencies are built in parallel processes by default.
+PARALLEL_MIN = 20000
 # Hours of the day weighted toward evenings and nights, when most close calls are reported.
 _HOUR_WEIGHTS = (5, 5, 4, 3, 2, 2, 2, 3, 4, 4, 4, 4, 4, 5, 5, 5, 6, 6, 7, 7, 7, 7, 6, 6)
 
@@ -151,9 +154,58 @@ def _agency_incidents(rng: random.Random, bank: NameBank, profile: AgencyProfile
     return incidents
 
 
+@dataclass
+class _Built:
+    export: bytes
+    mapping: str
+    deid: str
+    factors: str
+    count: int
+
+
+def _build_agency(job: tuple[int, AgencyProfile, int, list[tuple[int, int]], FactorModel],
+                  progress: Callable[[int], None] | None = None) -> _Built:
+    """Every file part of one agency, from its own RNG (so agencies can run in parallel)."""
+    seed, profile, count, span, model = job
+    arng = SynthRandom(f"{seed}:{profile.id}")
+    generated = _agency_incidents(arng, NameBank(), profile, count, span, model)
+    rows, deid_lines, factor_lines = [], [], []
+    for seq, inc in enumerate(generated, 1):
+        inc.narrative.text = shapes.restyle_text(profile.shape, inc.narrative.text)
+        inc.lessons.text = shapes.restyle_text(profile.shape, inc.lessons.text)
+        sid = shapes.source_id(profile, inc, seq, arng)
+        rows.append(shapes.row(profile, inc, sid, arng))
+        base = f"{profile.id}:{shapes.record_id(profile, sid)}"
+        deid_lines.append(_gold_line(f"{base}:narrative", inc.narrative.text,
+                                     inc.narrative.spans, inc.narrative.optional))
+        if inc.lessons.text:
+            deid_lines.append(_gold_line(f"{base}:lessons_learned", inc.lessons.text,
+                                         inc.lessons.spans, inc.lessons.optional))
+        factor_lines.append(json.dumps({
+            "id": base, "source": "nearmiss-synth", "text": inc.narrative.text,
+            "labels": sorted(inc.activities + inc.factors)}, ensure_ascii=False) + "\n")
+        if progress and seq % 1000 == 0:
+            progress(1000)
+    if progress:
+        progress(len(generated) % 1000)
+    return _Built(
+        export=shapes.export_bytes(profile.shape, rows),
+        mapping=json.dumps(shapes.mapping(profile), indent=2, ensure_ascii=False) + "\n",
+        deid="".join(deid_lines), factors="".join(factor_lines), count=len(generated))
+
+
+def _each_with_progress(results: Iterator[_Built],
+                        progress: Callable[[int], None] | None) -> Iterator[_Built]:
+    for built in results:
+        if progress:
+            progress(built.count)
+        yield built
+
+
 def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: int, seed: int,
                     end_month: str | None = None, independent: bool = False,
-                    progress: Callable[[int], None] | None = None) -> CorpusInfo:
+                    progress: Callable[[int], None] | None = None,
+                    workers: int | None = None) -> CorpusInfo:
     """Write a synthetic multi-agency corpus of near-miss exports with its gold and truth.
 
     Parameters
@@ -174,6 +226,9 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
         Draw every factor independently (no planted or emerging pairs).
     progress : callable, optional
         Called with the number of incidents generated since the last call.
+    workers : int, optional
+        Processes building agencies in parallel; by default one per core (at most 4) from
+        :data:`PARALLEL_MIN` incidents up. The output is the same for any worker count.
 
     Returns
     -------
@@ -196,44 +251,35 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
     model = FactorModel.choose(rng, independent)
     profiles = make_agencies(rng, agencies)
     counts = _split(rng, incidents, agencies)
-    bank = NameBank()
+    if workers is not None and workers < 1:
+        raise SynthError("workers must be at least 1")
+    jobs = [(seed, profile, count, span, model) for profile, count in zip(profiles, counts,
+                                                                          strict=True)]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, agencies, 4) if incidents >= PARALLEL_MIN else 1
     infos: list[AgencyInfo] = []
-    deid_lines: list[str] = []
-    factor_lines: list[str] = []
-    for profile, count in zip(profiles, counts, strict=True):
-        arng = SynthRandom(f"{seed}:{profile.id}")  # agencies independent of each other's size
-        generated = _agency_incidents(arng, bank, profile, count, span, model)
-        rows = []
-        for seq, inc in enumerate(generated, 1):
-            inc.narrative.text = shapes.restyle_text(profile.shape, inc.narrative.text)
-            inc.lessons.text = shapes.restyle_text(profile.shape, inc.lessons.text)
-            sid = shapes.source_id(profile, inc, seq, arng)
-            rows.append(shapes.row(profile, inc, sid, arng))
-            rid = shapes.record_id(profile, sid)
-            base = f"{profile.id}:{rid}"
-            deid_lines.append(_gold_line(f"{base}:narrative", inc.narrative.text,
-                                         inc.narrative.spans, inc.narrative.optional))
-            if inc.lessons.text:
-                deid_lines.append(_gold_line(f"{base}:lessons_learned", inc.lessons.text,
-                                             inc.lessons.spans, inc.lessons.optional))
-            factor_lines.append(json.dumps({
-                "id": base, "source": "nearmiss-synth", "text": inc.narrative.text,
-                "labels": sorted(inc.activities + inc.factors)}, ensure_ascii=False) + "\n")
-            if progress and seq % 1000 == 0:
-                progress(1000)
-        if progress:
-            progress(len(generated) % 1000)
+    deid_parts: list[str] = []
+    factor_parts: list[str] = []
+    if workers > 1:
+        # Each agency draws from its own RNG, so the result does not depend on the worker count.
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(_each_with_progress(pool.map(_build_agency, jobs), progress))
+    else:
+        results = [_build_agency(job, progress) for job in jobs]
+    for profile, built in zip(profiles, results, strict=True):
         ext = shapes.EXTENSIONS[profile.shape]
         export_rel = f"exports/{profile.id}.{ext}"
         mapping_rel = f"mappings/{profile.id}.mapping.json"
-        (root / export_rel).write_bytes(shapes.export_bytes(profile.shape, rows))
-        (root / mapping_rel).write_text(
-            json.dumps(shapes.mapping(profile), indent=2, ensure_ascii=False) + "\n",
-            encoding="utf-8")
+        (root / export_rel).write_bytes(built.export)
+        (root / mapping_rel).write_text(built.mapping, encoding="utf-8")
+        deid_parts.append(built.deid)
+        factor_parts.append(built.factors)
         infos.append(AgencyInfo(profile.id, export_rel, mapping_rel, profile.shape,
-                                shapes.ENCODINGS.get(profile.shape, "utf-8"), len(generated)))
-    (root / "gold" / "deid.jsonl").write_text("".join(deid_lines), encoding="utf-8")
-    (root / "gold" / "factors.jsonl").write_text("".join(factor_lines), encoding="utf-8")
+                                shapes.ENCODINGS.get(profile.shape, "utf-8"), built.count))
+    (root / "gold" / "deid.jsonl").write_text("".join(deid_parts), encoding="utf-8")
+    (root / "gold" / "factors.jsonl").write_text("".join(factor_parts), encoding="utf-8")
     (root / "agencies.json").write_text(json.dumps(
         [{"agency": a.agency, "export": a.export, "mapping": a.mapping} for a in infos],
         indent=2) + "\n", encoding="utf-8")

@@ -122,10 +122,10 @@ def email(scene: Scene, b: TextBuilder, arg: str | None, cap: bool) -> None:
 
 def age(scene: Scene, b: TextBuilder, arg: str | None, cap: bool) -> None:
     rng = scene.rng
-    p = scene.person(arg or "sus")
-    value = str(p.age or rng.randint(18, 60))
+    p = scene.person("sus")
+    value = str(p.age if arg != "adj" else rng.randint(18, 80))
     start = b.pos
-    form = rng.randrange(6)
+    form = rng.randrange(2) if arg == "adj" else rng.randrange(6)
     if form == 4:
         b.lit("age ")
     elif form == 5:

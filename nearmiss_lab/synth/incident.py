@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 
 from nearmiss_lab.synth import idslots  # noqa: F401  (registers the identifier slots)
 from nearmiss_lab.synth.phrases_factors import FACTORS, LESSONS
-from nearmiss_lab.synth.phrases_scenes import ACTIVITIES, GENERAL_LESSONS, OPENINGS, OUTCOMES
+from nearmiss_lab.synth.phrases_scenes import (
+    ACTIVITIES,
+    CONNECTORS,
+    EXTRAS,
+    GENERAL_LESSONS,
+    OPENINGS,
+    OUTCOMES,
+    SIGNATURES,
+)
 from nearmiss_lab.synth.scene import AgencyProfile, Scene
 from nearmiss_lab.synth.slots import SLOTS
 from nearmiss_lab.synth.text import Template, TextBuilder, compile_all, render
@@ -19,6 +27,8 @@ _T_FACT = compile_all(FACTORS)
 _T_OUT = compile_all({"x": OUTCOMES})["x"]
 _T_LESSON = compile_all(LESSONS)
 _T_GENERAL = compile_all({"x": GENERAL_LESSONS})["x"]
+_T_EXTRA = compile_all({"x": EXTRAS})["x"]
+_T_SIGN = compile_all({"x": SIGNATURES})["x"]
 _STYLES = ("formal",) * 55 + ("casual",) * 25 + ("sloppy",) * 12 + ("caps",) * 8
 _ROLE_OF_RANK = {
     "officer": "patrol_officer", "ofc": "patrol_officer", "patrolman": "patrol_officer",
@@ -78,11 +88,24 @@ def _restyle(b: TextBuilder, style: str) -> FreeText:
     return FreeText(text, list(b.spans), list(b.optional))
 
 
+def _after_connector(template: Template) -> Template:
+    """The template with its first letter lowered (or its first slot not capitalised)."""
+    first = template[0]
+    if isinstance(first, str):
+        if first.startswith(("I ", "I'")):
+            return template
+        return (first[:1].lower() + first[1:], *template[1:])
+    return ((first[0], first[1], False), *template[1:])
+
+
 def _sentences(rng: random.Random, scene: Scene, b: TextBuilder, templates: list[Template],
-               paragraph_breaks: set[int]) -> None:
+               paragraph_breaks: set[int], connect: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     for i, template in enumerate(templates):
         if i:
             b.lit("\n\n" if i in paragraph_breaks else " ")
+        if i in connect and rng.random() < 0.25:
+            b.lit(rng.choice(CONNECTORS))
+            template = _after_connector(template)
         render(template, scene, b, SLOTS)
 
 
@@ -151,11 +174,13 @@ def make_incident(rng: random.Random, scene: Scene, activities: list[str],
     order = list(factors)
     rng.shuffle(order)
     templates += [rng.choice(_T_FACT[f]) for f in order]
+    connect = set(range(first_factor, len(templates)))
+    templates += rng.sample(_T_EXTRA, rng.choice((0, 0, 1, 1, 2)))
     first_outcome = len(templates)
     templates += rng.sample(_T_OUT, rng.choice((1, 1, 2)))
     breaks = {i for i in (first_factor, first_outcome) if rng.random() < 0.3}
     nb = TextBuilder()
-    _sentences(rng, scene, nb, templates, breaks)
+    _sentences(rng, scene, nb, templates, breaks, connect)
     # Lessons: one or two factor lessons, maybe a general one; sometimes nothing.
     lessons: list[Template] = []
     if rng.random() >= 0.1:
@@ -165,6 +190,8 @@ def make_incident(rng: random.Random, scene: Scene, activities: list[str],
             lessons.append(rng.choice(_T_GENERAL))
     lb = TextBuilder()
     _sentences(rng, scene, lb, lessons, set())
+    if lessons and rng.random() < 0.12:
+        render(rng.choice(_T_SIGN), scene, lb, SLOTS)
     attrs = _attributes(rng, scene, activities, factors)
     street = scene.main_street()
     return Incident(

@@ -136,6 +136,34 @@ OUTCOMES: tuple[str, ...] = (
     "A supplemental report was written on {DATE:later} by {OFC2}.",
 )
 
+# Identifier-heavy sentences that real narratives carry besides the story itself.
+EXTRAS: tuple[str, ...] = (
+    "I spoke with {WIT}, who lives at {ADDR}, phone {PHONE}.",
+    "The vehicle was registered to {VIC} of {CITY}.",
+    "The VIN ({VIN}) came back clear.",
+    "Records showed {SUS} had a prior arrest on {DATE:before} by {OAGENCY}.",
+    "{OFCS} arrived a few minutes later.",
+    "{SGT} and {LT} were notified.",
+    "{DISP} handled the radio traffic.",
+    "A witness, {WIT} ({PHONE}), saw the whole thing.",
+    "{SUS} gave a home address of {ADDR} in {CITY}.",
+    "Body cam was running; see {CASE}.",
+    "Photos were uploaded under {CAD}.",
+    "{SUS} was identified through {DL}.",
+    "I later learned {SUS} had a warrant out of {COUNTY} ({WARRANT}).",
+    "{WIT}'s email is {EMAIL:wit} if anyone needs a statement.",
+    "{SUS}'s sister, {VIC}, showed up and told us {P:he} was {AGE:adj}.",
+    "The other driver was a {AGE:adj} woman from {CITY}.",
+    "Per {DISP}, the caller was {WIT} at {PHONE}.",
+    "{OFC} ({BADGE:ofc}) and {OFC2} helped secure the scene.",
+    "I ran {SUS}'s name and DOB ({DATE:dob}) through NCIC.",
+    "{SUS} ({AGE}) had been drinking at a bar on {PLACE}.",
+    "{OFC2} and {WIT} both confirmed this in their statements.",
+    "My unit that night was {UNIT}; {OFC} was {UNIT:unit2}.",
+    "Tow was called for {PLATE}.",
+    "The incident was also logged by {OAGENCY} as {CAD}.",
+)
+
 GENERAL_LESSONS: tuple[str, ...] = (
     "Never treat any call as routine.",
     "Trust your gut.",
@@ -149,4 +177,18 @@ GENERAL_LESSONS: tuple[str, ...] = (
     "If you work {COUNTY}, know that this can happen there too.",
     "Thank you {OFC} and {OFC2}.",
     "I'd rather write this report than have someone read about me.",
+    "Shout out to {OFCS} for the help.",
+    "{LT} asked me to write this up for the near-miss program.",
+    "Call {DISP} or me at {PHONE:me} if you want the bodycam for training.",
 )
+
+SIGNATURES: tuple[str, ...] = (
+    "\n- {ME}",
+    "\nSubmitted by {ME}, {BADGE}.",
+    " -- {ME} ({AGENCY})",
+    "\n{ME}\n{AGENCY}\n{PHONE:me}",
+    "\nReporting officer: {ME}",
+)
+
+CONNECTORS: tuple[str, ...] = ("Then ", "At that point ", "Suddenly ", "Also, ", "Looking back, ",
+                               "Meanwhile ", "After that ", "Next, ", "On top of that, ")

@@ -40,6 +40,7 @@ NICKNAMES = (
     "June",
 )
 _SUFFIX_WORDS = [s for s, w in STREET_SUFFIXES for _ in range(w)]
+_RANK_DRAWS = {kind: [r for r, w in table for _ in range(w)] for kind, table in RANKS.items()}
 
 
 @dataclass
@@ -109,9 +110,7 @@ class Scene:
             return rng.choice(("Lt.", "Lieutenant", "Lt"))
         if role == "disp":
             return rng.choice(("Dispatcher", "dispatcher", "Telecommunicator", "dispatcher"))
-        table = RANKS[self.agency.rank_table]
-        ranks = [r for r, w in table for _ in range(w)]
-        return rng.choice(ranks)
+        return rng.choice(_RANK_DRAWS[self.agency.rank_table])
 
     def person(self, role: str) -> Person:
         if role in self.people:

@@ -25,7 +25,13 @@ PLURAL_RANK = {
 }
 
 
-def _name(b: TextBuilder, text: str) -> None:
+_LOWER_NAMES: dict[str, float] = {"casual": 0.12, "formal": 0.0}
+
+
+def _name(b: TextBuilder, text: str, scene: Scene | None = None) -> None:
+    # Hurried typing drops capitals on names now and then; the sloppy style lowers everything.
+    if scene is not None and scene.rng.random() < _LOWER_NAMES.get(scene.style, 0.0):
+        text = text.lower()
     b.ent(text, "PERSON")
 
 
@@ -35,28 +41,29 @@ def officer(scene: Scene, b: TextBuilder, role: str, cap: bool) -> None:
     rank = p.rank or "Officer"
     if scene.style == "casual" and rng.random() < 0.3:
         rank = rank.lower()
+    rank = cap_first(rank, cap)
     start = b.pos
     if p.mentions == 0:
         form = rng.randrange(9)
         if form in (0, 1):
             b.lit(f"{rank} ")
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
         elif form == 2:
             b.lit(f"{rank} ")
-            _name(b, p.last)
+            _name(b, p.last, scene)
         elif form == 3:
             b.lit(f"{rank} ")
-            _name(b, f"{p.first[0]}. {p.last}")
+            _name(b, f"{p.first[0]}. {p.last}", scene)
         elif form == 4:
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
         elif form == 5:
             b.lit(f"{rank} ")
-            _name(b, p.last)
+            _name(b, p.last, scene)
             b.lit(" #")
             b.ent(p.badge or "0", "ID")
         elif form == 6:
             b.lit(f"{rank} ")
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
             b.lit(" (")
             mark = b.pos
             b.lit(rng.choice(("badge ", "Badge #", "#", "ID ")))
@@ -65,19 +72,19 @@ def officer(scene: Scene, b: TextBuilder, role: str, cap: bool) -> None:
             b.lit(")")
         elif form == 7 and p.middle:
             b.lit(f"{rank} ")
-            _name(b, f"{p.first} {p.middle[0]}. {p.last}")
+            _name(b, f"{p.first} {p.middle[0]}. {p.last}", scene)
         else:
             b.lit(f"{rank} ")
-            _name(b, p.last)
+            _name(b, p.last, scene)
     else:
         r = rng.random()
         if r < 0.55:
             b.lit(f"{rank} ")
-            _name(b, p.last)
+            _name(b, p.last, scene)
         elif r < 0.8 or role not in {"ofc", "sgt"}:
-            _name(b, p.last)
+            _name(b, p.last, scene)
         elif r < 0.87:
-            _name(b, p.first)
+            _name(b, p.first, scene)
         else:
             b.lit(
                 cap_first(
@@ -99,19 +106,19 @@ def civilian(scene: Scene, b: TextBuilder, role: str, cap: bool) -> None:
     if p.mentions == 0:
         form = rng.randrange(11)
         if form in (0, 1, 2):
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
         elif form == 3 and p.middle:
-            _name(b, f"{p.first} {p.middle} {p.last}")
+            _name(b, f"{p.first} {p.middle} {p.last}", scene)
         elif form == 4 and p.middle:
-            _name(b, f"{p.first} {p.middle[0]}. {p.last}")
+            _name(b, f"{p.first} {p.middle[0]}. {p.last}", scene)
         elif form == 5:
-            _name(b, f"{p.last.upper()}, {p.first}")
+            _name(b, f"{p.last.upper()}, {p.first}", scene)
         elif form == 6:
-            _name(b, f"{p.last}, {p.first}" + (f" {p.middle[0]}." if p.middle else ""))
+            _name(b, f"{p.last}, {p.first}" + (f" {p.middle[0]}." if p.middle else ""), scene)
         elif form == 7 and p.nick:
-            _name(b, f'{p.first} "{p.nick}" {p.last}')
+            _name(b, f'{p.first} "{p.nick}" {p.last}', scene)
         elif form == 8 and p.dob:
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
             b.lit(" (")
             mark = b.pos
             b.lit(rng.choice(("DOB ", "DOB: ", "dob ", "born ")))
@@ -119,18 +126,18 @@ def civilian(scene: Scene, b: TextBuilder, role: str, cap: bool) -> None:
             b.opt(mark, "DATE")
             b.lit(")")
         else:
-            _name(b, f"{p.first} {p.last}")
+            _name(b, f"{p.first} {p.last}", scene)
     else:
         r = rng.random()
         if r < 0.4:
-            _name(b, p.last)
+            _name(b, p.last, scene)
         elif r < 0.55:
             start = b.pos
             b.lit("Mr. " if p.gender == "m" else rng.choice(("Ms. ", "Mrs. ")))
-            _name(b, p.last)
+            _name(b, p.last, scene)
             b.opt(start, "PERSON")
         elif r < 0.65:
-            _name(b, p.first)
+            _name(b, p.first, scene)
         else:
             generic = {
                 "sus": (
@@ -159,11 +166,12 @@ def officer_list(scene: Scene, b: TextBuilder, arg: str | None, cap: bool) -> No
         b.lit(cap_first(rng.choice(plural), cap) + " ")
     for i, p in enumerate(people):
         if i:
-            b.lit(rng.choice((", and ", " and ")) if i == len(people) - 1 else ", ")
+            last = i == len(people) - 1
+            b.lit((rng.choice((", and ", " and ")) if i > 1 else " and ") if last else ", ")
         if form == 1:
             b.lit(f"{p.rank} ")
         text = f"{p.first[0]}. {p.last}" if form == 2 and rng.random() < 0.5 else p.last
-        _name(b, text)
+        _name(b, text, scene)
         p.mentions += 1
     b.opt(start, "PERSON")
 
@@ -379,7 +387,9 @@ def jail(scene: Scene, b: TextBuilder, arg: str | None, cap: bool) -> None:
 def date(scene: Scene, b: TextBuilder, arg: str | None, cap: bool) -> None:
     rng = scene.rng
     day: dt.date = scene.when.date()
-    if arg == "later":
+    if arg == "dob":
+        day = scene.person("sus").dob or day
+    elif arg == "later":
         day = day + dt.timedelta(days=rng.randint(1, 40))
     elif arg == "before":
         day = day - dt.timedelta(days=rng.randint(20, 900))
