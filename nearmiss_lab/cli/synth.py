@@ -53,6 +53,13 @@ def _end_month(ctx: click.Context, param: click.Parameter, value: str | None) ->
     is_flag=True,
     help="Draw every factor independently: no planted or emerging pairs.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes building agencies in parallel (default: one per core, at most 4, from "
+    "20000 incidents up). The files do not depend on it.",
+)
 @json_option
 def synth_command(
     agencies: int,
@@ -62,6 +69,7 @@ def synth_command(
     out: str,
     end_month: str | None,
     independent: bool,
+    workers: int | None,
     as_json: bool,
 ) -> None:
     """Write synthetic agency exports with field mappings, de-identification and factor gold,
@@ -81,6 +89,7 @@ def synth_command(
             end_month=end_month,
             independent=independent,
             progress=bar.update,
+            workers=workers,
         )
     except SynthError as exc:
         raise InputError(str(exc)) from None
