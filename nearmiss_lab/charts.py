@@ -167,7 +167,8 @@ def network_figure(
     Parameters
     ----------
     graph : networkx.Graph
-        Significant edges; edge attribute ``lift`` (or ``weight``) sets line width.
+        Significant edges; edge attribute ``lift`` (or ``weight``) sets line width, except
+        for edges whose ``count`` is below ``k``, drawn at the thinnest width.
     k : int
         Small-cell threshold: nodes whose incident count is below ``k`` get the smallest
         size and a ``"< k"`` label, so size never reveals a small count.
@@ -195,6 +196,8 @@ def network_figure(
     edge_rows = []
     for a, b, attrs in graph.edges(data=True):
         strength = attrs.get("lift", attrs.get("weight", 1.0)) or 1.0
+        if is_small(attrs.get("count"), k):
+            strength = 1.0  # with the node counts, a width would let a reader recompute it
         edge_rows.append({
             "x": pos[a][0], "y": pos[a][1], "x2": pos[b][0], "y2": pos[b][1],
             "width": float(min(max(strength, 1.0), 6.0)),

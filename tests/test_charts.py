@@ -84,3 +84,13 @@ def test_empty_inputs_give_a_figure_that_says_so():
         pl.DataFrame({"c": [], "n": []}, schema={"c": pl.String, "n": pl.Int64}),
         category="c", count="n", k=5).svg
     assert "no significant pairs" in charts.network_figure(nx.Graph(), k=5).svg
+
+
+def test_an_edge_with_a_small_count_is_drawn_at_the_thinnest_width():
+    graph = nx.Graph()
+    graph.add_edge("A", "B", lift=5.0, count=3)
+    graph.add_edge("B", "C", lift=5.0, count=30)
+    svg = charts.network_figure(graph, k=5, node_counts={"A": 9, "B": 40, "C": 30}).svg
+    lines = re.findall(r'<line [^>]*aria-roledescription="rule mark"[^>]*>', svg)
+    widths = sorted(float(re.search(r'stroke-width="([0-9.]+)"', ln).group(1)) for ln in lines)
+    assert len(widths) == 2 and widths[0] < widths[1]
