@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -148,10 +147,11 @@ def test_records_file_resolving_outside_the_folder_is_refused(tmp_path, store):
 
 def test_gzip_records_file_is_read(tmp_path, store):
     folder = write_submission(tmp_path / "s", [make_incident(i) for i in range(4)], gz=True)
-    receipt = ingest(folder, store)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    receipt = ingest(folder, store, tmp_dir=str(scratch))
     assert (receipt["status"], receipt["counts"]["accepted"]) == ("accepted", 4)
-    temp_left = [p for p in Path(os.environ.get("TMPDIR", "/tmp")).glob("nearmiss-ingest-*")]
-    assert temp_left == []
+    assert list(scratch.iterdir()) == []  # the expanded copy is removed
 
 
 def test_gzip_bomb_stops_at_the_configured_limit(tmp_path, store):
