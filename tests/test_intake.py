@@ -368,3 +368,12 @@ def test_reader_registry(tmp_path: Path) -> None:
     assert _rows(tmp_path / "e.csv", mapping)[0].draft is not None
     with pytest.raises(ValueError):
         register_reader("Bad Name", read_csv)
+
+
+def test_every_intake_code_is_published() -> None:
+    from nearmiss_lab.intake import MESSAGES
+    from nearmiss_lab.spec import load_issue_codes
+
+    published = load_issue_codes()
+    assert set(MESSAGES) <= set(published)
+    assert all(code.startswith("intake-") for code in MESSAGES)
