@@ -31,6 +31,7 @@ _DATED = re.compile(
     r"eighty|ninety|hundred|half)\b",
     re.IGNORECASE,
 )
+_CLOCK = re.compile(r"\d|\b(?:noon|midnight)\b", re.IGNORECASE)
 _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
 
 
@@ -56,6 +57,9 @@ def keep_ner_detection(text: str, d: Detection) -> bool:
     if d.entity_type not in ("DATE", "TIME"):
         return True
     surface = text[d.start : d.end]
+    if d.entity_type == "TIME":
+        # A clock time identifies; a duration ("fifteen minutes") does not.
+        return bool(_CLOCK.search(surface))
     return bool(_DATED.search(surface)) and not _AGE_PHRASE.match(surface.strip())
 
 

@@ -12,6 +12,7 @@ from nearmiss_lab.deid.context import complete_name_lists, grow_addresses
 from nearmiss_lab.deid.engine import BATCH_SIZE, DeidEngine
 from nearmiss_lab.deid.propagate import propagate
 from nearmiss_lab.deid.spans import resolve_overlaps
+from nearmiss_lab.deid.truecase import case_is_uninformative, truecase
 from nearmiss_lab.deid.types import Detection
 
 
@@ -38,10 +39,19 @@ def detect_records(
     """
     keys: list[tuple[int, str]] = []
     texts: list[str] = []
+    # ALL-CAPS and capital-less texts are analysed as a re-cased copy of the same length,
+    # so every offset below is valid in the original text too.
+    records = [
+        {
+            f: truecase(t, engine.names) if t and case_is_uninformative(t) else (t or "")
+            for f, t in record.items()
+        }
+        for record in records
+    ]
     for i, record in enumerate(records):
         for field, text in record.items():
             keys.append((i, field))
-            texts.append(text or "")
+            texts.append(text)
     raw = engine.analyze_texts(texts, batch_size=batch_size)
     per_record: list[dict[str, list[Detection]]] = [{} for _ in records]
     for (i, field), found in zip(keys, raw, strict=True):

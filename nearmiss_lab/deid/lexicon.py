@@ -99,14 +99,15 @@ STOP_WORDS = frozenset(
     whom whose which what there here was were is are be been being had has have did do does
     not no yes all any some every each both either neither also only just very too
     said told asked stated advised saw heard called arrived responded later again still
-    sir ma'am police officer officers unit units""".split()
+    sir ma'am police officer officers unit units near behind inside outside toward towards
+    across along around between through about against during without within past via per""".split()
 )
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # Latin capitals, with accents (Šárka, Łukasz)
 LOWER = "a-zß-öø-ÿā-žʼ"  # Latin small letters
 # One capitalised name word: "Diaz", "O'Neil", "McAllister", "Smith-Jones", "DIAZ".
 NAME_WORD = (
-    rf"(?:[{UPPER}](?:[{LOWER}]+|[{UPPER}]+)?(?:['’][{UPPER}{LOWER}][{LOWER}{UPPER}]*)?"
+    rf"(?:[{UPPER}](?:[{LOWER}]+|[{UPPER}]+|(?=['’]))(?:['’][{UPPER}{LOWER}][{LOWER}{UPPER}]*)?"
     rf"(?:-[{UPPER}][{LOWER}{UPPER}]+)?)"
 )
 INITIAL = rf"(?:[{UPPER}]\.(?:\s?[{UPPER}]\.)*)"

@@ -16,6 +16,22 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ing", ""),
+    ("ing", "e"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("es", ""),
+    ("s", ""),
+    ("er", ""),
+    ("est", ""),
+    ("ly", ""),
+    ("'s", ""),
+    ("’s", ""),
+)
+
 
 def _read_census(path: Path) -> frozenset[str]:
     # Lines look like "SMITH          1.006  1.006      1"; only the name is kept.
@@ -42,7 +58,19 @@ class NameKnowledge:
         return low in self.first_names or low in self.surnames
 
     def is_english(self, word: str) -> bool:
-        return word.lower() in self.english_words
+        """True for an English word or a regular inflection of one ("worked", "stopped")."""
+        low = word.lower()
+        words = self.english_words
+        if low in words:
+            return True
+        for suffix, repl in _INFLECTIONS:
+            if low.endswith(suffix) and len(low) > len(suffix) + 2:
+                stem = low[: -len(suffix)] + repl
+                if stem in words or (
+                    repl == "" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words
+                ):
+                    return True
+        return False
 
 
 @functools.lru_cache(maxsize=1)
@@ -69,6 +97,12 @@ def english_words_from(nlp: object) -> frozenset[str]:
     words: set[str] = set()
     for key in index:
         words.update(w.lower() for w in index[key] if w.isalpha())
+    try:  # irregular forms: "went", "met", "fled", "children"
+        exceptions = lookups.get_table("lemma_exc")
+        for key in exceptions:
+            words.update(w.lower() for w in exceptions[key] if w.isalpha())
+    except (KeyError, ValueError):
+        pass
     return frozenset(words)
 
 

@@ -88,11 +88,12 @@ def propagate(
             for m in person_rx.finditer(text):
                 word = m.group()
                 if (
-                    is_common_word is not None
+                    len(word) < 3
+                    and is_common_word is not None
                     and is_common_word(word)
                     and _SENTENCE_START.search(text, 0, m.start())
                 ):
-                    continue
+                    continue  # "Al" the man vs "Al" at a sentence start: too short to trust
                 found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
         if exact_rx is not None:
             for m in exact_rx.finditer(text):

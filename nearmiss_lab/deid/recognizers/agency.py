@@ -10,13 +10,13 @@ from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 _OWNER = rf"(?:{GUARDED_NAME_WORD}\s+){{1,4}}"  # "Stone County", "Port St. Lucie" (1-4 words)
 _CORE = (
-    r"(?:Police|Sheriff['’]?s?|Marshal['’]?s?|Constable['’]?s?|Public\s+Safety|Corrections|"
+    r"(?i:Police|Sheriff['’]?s?|Marshal['’]?s?|Constable['’]?s?|Public\s+Safety|Corrections|"
     r"Correctional|Highway\s+Patrol|State\s+Patrol|State\s+Police|Park\s+Police|Transit\s+Police|"
     r"Campus\s+Police|University\s+Police|Tribal\s+Police|Fire|Rescue|EMS|Probation|Parole|"
     r"Narcotics|Drug|Gang|Task\s+Force|Detention|Jail)"
 )
 _KIND = (
-    r"(?:Department|Dept\.?|Office|Service|Services|Division|Bureau|Agency|Authority|District|"
+    r"(?i:Department|Dept\.?|Office|Service|Services|Division|Bureau|Agency|Authority|District|"
     r"Precinct|Unit|Squad|Detachment|Post|Troop|Task\s+Force|Center|Centre|Academy|Facility)"
 )
 _NOT_ACRONYM = {"ALSO", "ISO", "PSO", "CSO", "DSO", "ESO", "SSO", "TSO", "URSO", "DPD", "SPD"}

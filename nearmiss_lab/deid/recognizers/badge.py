@@ -31,7 +31,7 @@ class BadgeRecognizer(LawPatternRecognizer):
         # "Ofc. Diaz #4471", "(#4471)"
         Pattern(
             "hash number",
-            r"(?:(?<=\w)\s*|(?<=\()|(?<=\s))#\s?(?P<value>[A-Za-z]?\d{2,7}[A-Za-z]?)\b",
+            r"(?:(?<=\w)\s*|(?<=\()|(?<=\s))#\s?(?P<value>[A-Za-z]?\d{2,7}(?:-\d{1,6})?[A-Za-z]?)\b",
             0.6,
         ),
         Pattern("call sign", rf"\b(?P<value>(?:\d{{1,2}}[- ]?)?{_PHONETIC}[- ]?\d{{1,3}})\b", 0.6),

@@ -18,7 +18,7 @@ _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _WEEKDAY = rf"(?:{_DAYS}|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?"
 
 
-class DateRecognizer(LawPatternRecognizer):
+class DateFormsRecognizer(LawPatternRecognizer):
     """DATE: calendar dates, month-day and month-year phrases, weekdays and dated years."""
 
     ENTITY = "DATE"

@@ -17,9 +17,10 @@ class HighwayRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "numbered road",
-            r"\b(?:I|IH|Interstate|US|U\.S\.(?:\s+Route|\s+Highway)?|SR|S\.R\.|SH|CR|C\.R\.|FM|RR|"
-            r"Route|Rte\.?|Rt\.?|Hwy\.?|Highway|State\s+Route|State\s+Road|State\s+Highway|"
-            r"County\s+Road|County\s+Route|Farm\s+to\s+Market(?:\s+Road)?|Loop|Spur|M|K)[- ]?"
+            r"\b(?:I|IH|M|K|(?i:Interstate|US|U\.S\.(?:\s+Route|\s+Highway|\s+Hwy)?|US\s+Hwy|SR|"
+            r"S\.R\.|SH|CR|C\.R\.|Co\.?\s+Rd\.?|FM|RR|Route|Rte\.?|Rt\.?|Hwy\.?|Highway|"
+            r"State\s+Route|State\s+Road|State\s+Highway|County\s+Road|County\s+Rd\.?|"
+            r"County\s+Route|Farm\s+to\s+Market(?:\s+Road)?|Loop|Spur))[- ]?"
             r"\d{1,4}[A-Z]?(?:\s+(?:North|South|East|West|[NSEW]B|[NSEW]))?\b",
             0.7,
         ),
@@ -28,6 +29,11 @@ class HighwayRecognizer(LawPatternRecognizer):
             rf"\b(?:{GUARDED_NAME_WORD}\s+){{1,3}}(?:Expressway|Freeway|Turnpike|Parkway|Thruway|"
             r"Tollway|Beltway|Bypass|Causeway|Bridge|Tunnel)\b",
             0.7,
+        ),
+        Pattern(
+            "number mile marker",
+            r"\b(?P<value>\d{1,4}(?:\.\d)?)\s+(?i:mile\s*marker|mile\s*post|milepost|mm)\b",
+            0.75,
         ),
         Pattern(
             "mile marker or exit",

@@ -11,7 +11,7 @@ from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 _EXT = r"(?:\s*(?i:x|ext\.?|extension)\s*\d{1,5})?"
 
 
-class PhoneRecognizer(LawPatternRecognizer):
+class PhoneFormsRecognizer(LawPatternRecognizer):
     """PHONE: grouped digit sequences shaped like phone numbers."""
 
     ENTITY = "PHONE"

@@ -33,9 +33,9 @@ class PlaceRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "name county",
-            rf"\b{_WORDS}(?:County|Parish|Borough|Township|Twp\.?|Village|Heights|Estates|Hills|"
-            r"Park|Gardens|Acres|Manor|Reservation|Reserve|Rancheria|Pueblo|District|Municipality|"
-            r"Province|Region|Oblast)\b",
+            rf"\b{_WORDS}(?i:County|Co\.|Parish|Borough|Township|Twp\.?)|\b{_WORDS}(?:Village|"
+            r"Heights|Estates|Hills|Park|Gardens|Acres|Manor|Reservation|Reserve|Rancheria|Pueblo|"
+            r"District|Municipality|Province|Region|Oblast)\b",
             0.6,
         ),
         Pattern(

@@ -45,7 +45,7 @@ class StreetAddressRecognizer(LawPatternRecognizer):
         ),
         Pattern(
             "block address",
-            rf"\b(?P<value>\d{{1,6}}\s+(?i:block|blk\.?|hundred\s+block)\s+(?i:of\s+)?"
+            rf"\b(?P<value>\d{{1,6}}[\s-](?i:block|blk\.?|hundred\s+block)\s+(?i:of\s+)?"
             rf"(?:{_DIRECTION}\s+)?(?:{_STREET_NAME}{STREET_SUFFIX}|{_SHORT_STREET_NAME}))",
             0.85,
         ),

@@ -1,0 +1,125 @@
+"""Restore informative capitals to ALL-CAPS or all-lower-case text, keeping its length.
+
+Recognizers and the NER model lean on capitals ("Officer Page" vs "the page"). Police
+reports are often typed in capitals, or without them. For such texts the detector analyses
+a re-cased copy of the *same length* (offsets stay valid): words unknown to English, census
+first names with the word after them, words after a rank or role noun, and the words before
+a place or institution word ("walnut high school", "canadian county sheriff's office") get a
+capital; codes with digits go upper case ("dxy-0082" -> "DXY-0082").
+"""
+
+from __future__ import annotations
+
+import re
+
+from nearmiss_lab.deid.lexicon import ROLES, STOP_WORDS, is_rank
+from nearmiss_lab.deid.names import NameKnowledge
+
+_TOKEN = re.compile(
+    r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])\w+(?:-\w+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|\w+|[^\w\s]"
+)
+_SENTENCE_END = {".", "!", "?", ":", ";"}
+# Words that name a place or an institution when a name stands before them.
+SUFFIX_WORDS = frozenset(
+    """street st road rd avenue ave boulevard blvd drive dr lane ln way court ct place pl
+    circle cir terrace ter trail trl parkway pkwy highway hwy county co parish township twp
+    police pd department dept sheriff sheriff's sheriff’s office so jail school
+    elementary high middle academy church chapel hospital center centre park apartments
+    apts plaza mall market store motel hotel inn college university bank library station
+    bridge creek river lake heights estates village city town""".split()
+)
+MONTHS_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday""".split()
+)
+# Acronyms that stay unknown to the English list but are not names.
+ACRONYMS = frozenset(
+    """ems sop vin dui dwi cpr swat dob rms cad dl ssn tac fto sro k9 ems atv suv gps aed
+    bwc mvc mva ncic nibrs ppe ptsd ems hrs bolo apb eta""".split()
+)
+_ROLES = frozenset(ROLES)
+
+
+def _alpha(word: str) -> bool:
+    return word.replace("'", "").replace("’", "").isalpha()
+
+
+def case_is_uninformative(text: str) -> bool:
+    """True for ALL-CAPS text and for text written without capitals."""
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) < 20:
+        return False
+    upper = sum(c.isupper() for c in letters) / len(letters)
+    return upper > 0.6 or upper < 0.01
+
+
+def _same_length(word: str, convert: str) -> str:
+    return convert if len(convert) == len(word) else word
+
+
+def truecase(text: str, know: NameKnowledge) -> str:
+    """Return a re-cased copy of ``text`` of the same length (see module docstring)."""
+    tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+    words = [t[2].lower() for t in tokens]
+    cap = [False] * len(tokens)
+    upper = [False] * len(tokens)
+    sentence_start = True
+    for i, low in enumerate(words):
+        if not low[0].isalnum():
+            sentence_start = low in _SENTENCE_END or (sentence_start and low in '"“(')
+            continue
+        if any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
+            upper[i] = True
+        elif _alpha(low):
+            if sentence_start or low == "i" or low in MONTHS_DAYS:
+                cap[i] = True
+            elif (
+                len(low) > 1
+                and low not in STOP_WORDS
+                and low not in ACRONYMS
+                and not know.is_english(low)
+            ):
+                cap[i] = True
+        sentence_start = False
+    n = len(tokens)
+
+    def next_word(i: int) -> int | None:
+        j = i + 1
+        while j < n and not words[j][0].isalnum() and words[j] in {".", ","}:
+            j += 1
+        return j if j < n and _alpha(words[j]) and words[j] not in STOP_WORDS else None
+
+    for i, low in enumerate(words):
+        if not _alpha(low):
+            continue
+        # After a rank or a role noun, and after a first name, comes a name.
+        if low not in STOP_WORDS and (is_rank(low) or low in _ROLES or know.is_first_name(low)):
+            j = next_word(i)
+            cue = is_rank(low) or low in _ROLES
+            if j is not None and (cue or know.is_name(words[j]) or not know.is_english(words[j])):
+                cap[i] = cap[i] or not cue
+                cap[j] = True
+                k = next_word(j)
+                if k is not None and (know.is_name(words[k]) or not know.is_english(words[k])):
+                    cap[k] = True
+        # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".
+        if low in SUFFIX_WORDS:
+            j = i - 1
+            taken = 0
+            while j >= 0 and taken < 3 and _alpha(words[j]) and words[j] not in STOP_WORDS:
+                cap[j] = True
+                taken += 1
+                j -= 1
+            if taken or (i > 0 and words[i - 1].isdigit()):
+                cap[i] = True
+    out = list(text)
+    for (start, end, word), c, u in zip(tokens, cap, upper, strict=True):
+        if u:
+            new = _same_length(word, word.upper())
+        elif c:
+            new = _same_length(word, word[:1].upper() + word[1:].lower())
+        else:
+            new = _same_length(word, word.lower())
+        out[start:end] = new
+    return "".join(out)
