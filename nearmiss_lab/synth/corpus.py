@@ -154,19 +154,18 @@ def _agency_incidents(rng: random.Random, bank: NameBank, profile: AgencyProfile
     return incidents
 
 
-@dataclass
-class _Built:
-    export: bytes
-    mapping: str
-    deid: str
-    factors: str
-    count: int
+def _part(root: Path, agency: str, kind: str) -> Path:
+    return root / "gold" / f".{kind}-{agency}.part"
 
 
-def _build_agency(job: tuple[int, AgencyProfile, int, list[tuple[int, int]], FactorModel],
-                  progress: Callable[[int], None] | None = None) -> _Built:
-    """Every file part of one agency, from its own RNG (so agencies can run in parallel)."""
-    seed, profile, count, span, model = job
+def _build_agency(job: tuple[Path, int, AgencyProfile, int, list[tuple[int, int]], FactorModel],
+                  progress: Callable[[int], None] | None = None) -> int:
+    """Write one agency's export and mapping, and its share of the gold as part files.
+
+    Each agency draws from its own RNG, so agencies can be built in parallel processes; the
+    files are written by the worker, so only a count travels back.
+    """
+    root, seed, profile, count, span, model = job
     arng = SynthRandom(f"{seed}:{profile.id}")
     generated = _agency_incidents(arng, NameBank(), profile, count, span, model)
     rows, deid_lines, factor_lines = [], [], []
@@ -188,18 +187,38 @@ def _build_agency(job: tuple[int, AgencyProfile, int, list[tuple[int, int]], Fac
             progress(1000)
     if progress:
         progress(len(generated) % 1000)
-    return _Built(
-        export=shapes.export_bytes(profile.shape, rows),
-        mapping=json.dumps(shapes.mapping(profile), indent=2, ensure_ascii=False) + "\n",
-        deid="".join(deid_lines), factors="".join(factor_lines), count=len(generated))
+    (root / export_path(profile)).write_bytes(shapes.export_bytes(profile.shape, rows))
+    (root / mapping_path(profile)).write_text(
+        json.dumps(shapes.mapping(profile), indent=2, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+    _part(root, profile.id, "deid").write_text("".join(deid_lines), encoding="utf-8")
+    _part(root, profile.id, "factors").write_text("".join(factor_lines), encoding="utf-8")
+    return len(generated)
 
 
-def _each_with_progress(results: Iterator[_Built],
-                        progress: Callable[[int], None] | None) -> Iterator[_Built]:
-    for built in results:
+def export_path(profile: AgencyProfile) -> str:
+    return f"exports/{profile.id}.{shapes.EXTENSIONS[profile.shape]}"
+
+
+def mapping_path(profile: AgencyProfile) -> str:
+    return f"mappings/{profile.id}.mapping.json"
+
+
+def _each_with_progress(results: Iterator[int],
+                        progress: Callable[[int], None] | None) -> Iterator[int]:
+    for count in results:
         if progress:
-            progress(built.count)
-        yield built
+            progress(count)
+        yield count
+
+
+def _concatenate(parts: list[Path], target: Path) -> None:
+    with target.open("wb") as out:
+        for part in parts:
+            with part.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    out.write(chunk)
+            part.unlink()
 
 
 def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: int, seed: int,
@@ -253,33 +272,22 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
     counts = _split(rng, incidents, agencies)
     if workers is not None and workers < 1:
         raise SynthError("workers must be at least 1")
-    jobs = [(seed, profile, count, span, model) for profile, count in zip(profiles, counts,
-                                                                          strict=True)]
+    jobs = [(root, seed, profile, count, span, model)
+            for profile, count in zip(profiles, counts, strict=True)]
     if workers is None:
         workers = min(os.cpu_count() or 1, agencies, 4) if incidents >= PARALLEL_MIN else 1
-    infos: list[AgencyInfo] = []
-    deid_parts: list[str] = []
-    factor_parts: list[str] = []
     if workers > 1:
-        # Each agency draws from its own RNG, so the result does not depend on the worker count.
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            results = list(_each_with_progress(pool.map(_build_agency, jobs), progress))
+            built = list(_each_with_progress(pool.map(_build_agency, jobs), progress))
     else:
-        results = [_build_agency(job, progress) for job in jobs]
-    for profile, built in zip(profiles, results, strict=True):
-        ext = shapes.EXTENSIONS[profile.shape]
-        export_rel = f"exports/{profile.id}.{ext}"
-        mapping_rel = f"mappings/{profile.id}.mapping.json"
-        (root / export_rel).write_bytes(built.export)
-        (root / mapping_rel).write_text(built.mapping, encoding="utf-8")
-        deid_parts.append(built.deid)
-        factor_parts.append(built.factors)
-        infos.append(AgencyInfo(profile.id, export_rel, mapping_rel, profile.shape,
-                                shapes.ENCODINGS.get(profile.shape, "utf-8"), built.count))
-    (root / "gold" / "deid.jsonl").write_text("".join(deid_parts), encoding="utf-8")
-    (root / "gold" / "factors.jsonl").write_text("".join(factor_parts), encoding="utf-8")
+        built = [_build_agency(job, progress) for job in jobs]
+    infos = [AgencyInfo(p.id, export_path(p), mapping_path(p), p.shape,
+                        shapes.ENCODINGS.get(p.shape, "utf-8"), n)
+             for p, n in zip(profiles, built, strict=True)]
+    for kind, name in (("deid", "deid.jsonl"), ("factors", "factors.jsonl")):
+        _concatenate([_part(root, p.id, kind) for p in profiles], root / "gold" / name)
     (root / "agencies.json").write_text(json.dumps(
         [{"agency": a.agency, "export": a.export, "mapping": a.mapping} for a in infos],
         indent=2) + "\n", encoding="utf-8")

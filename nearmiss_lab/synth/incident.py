@@ -19,16 +19,21 @@ from nearmiss_lab.synth.phrases_scenes import (
 )
 from nearmiss_lab.synth.scene import AgencyProfile, Scene
 from nearmiss_lab.synth.slots import SLOTS
-from nearmiss_lab.synth.text import Template, TextBuilder, compile_all, render
+from nearmiss_lab.synth.text import Template, TextBuilder, bind, compile_all, render
 
-_T_OPEN = compile_all({"x": OPENINGS})["x"]
-_T_ACT = compile_all(ACTIVITIES)
-_T_FACT = compile_all(FACTORS)
-_T_OUT = compile_all({"x": OUTCOMES})["x"]
-_T_LESSON = compile_all(LESSONS)
-_T_GENERAL = compile_all({"x": GENERAL_LESSONS})["x"]
-_T_EXTRA = compile_all({"x": EXTRAS})["x"]
-_T_SIGN = compile_all({"x": SIGNATURES})["x"]
+
+def _compiled(texts: dict[str, tuple[str, ...]]) -> dict[str, tuple[Template, ...]]:
+    return bind(compile_all(texts), SLOTS)
+
+
+_T_OPEN = _compiled({"x": OPENINGS})["x"]
+_T_ACT = _compiled(ACTIVITIES)
+_T_FACT = _compiled(FACTORS)
+_T_OUT = _compiled({"x": OUTCOMES})["x"]
+_T_LESSON = _compiled(LESSONS)
+_T_GENERAL = _compiled({"x": GENERAL_LESSONS})["x"]
+_T_EXTRA = _compiled({"x": EXTRAS})["x"]
+_T_SIGN = _compiled({"x": SIGNATURES})["x"]
 _STYLES = ("formal",) * 55 + ("casual",) * 25 + ("sloppy",) * 12 + ("caps",) * 8
 _ROLE_OF_RANK = {
     "officer": "patrol_officer", "ofc": "patrol_officer", "patrolman": "patrol_officer",
@@ -106,7 +111,7 @@ def _sentences(rng: random.Random, scene: Scene, b: TextBuilder, templates: list
         if i in connect and rng.random() < 0.25:
             b.lit(rng.choice(CONNECTORS))
             template = _after_connector(template)
-        render(template, scene, b, SLOTS)
+        render(template, scene, b)
 
 
 def _attributes(rng: random.Random, scene: Scene, activities: list[str],
@@ -191,7 +196,7 @@ def make_incident(rng: random.Random, scene: Scene, activities: list[str],
     lb = TextBuilder()
     _sentences(rng, scene, lb, lessons, set())
     if lessons and rng.random() < 0.12:
-        render(rng.choice(_T_SIGN), scene, lb, SLOTS)
+        render(rng.choice(_T_SIGN), scene, lb)
     attrs = _attributes(rng, scene, activities, factors)
     street = scene.main_street()
     return Incident(

@@ -46,7 +46,7 @@ class TextBuilder:
 
 
 # A compiled template: literal strings and (slot, argument, capitalise) triples.
-Piece = str | tuple[str, str | None, bool]
+Piece = str | tuple[Any, str | None, bool]
 Template = tuple[Piece, ...]
 SlotFn = Callable[[Any, TextBuilder, str | None, bool], None]
 
@@ -71,15 +71,27 @@ def compile_all(texts: dict[str, tuple[str, ...]]) -> dict[str, tuple[Template, 
     return {key: tuple(compile_template(t) for t in value) for key, value in texts.items()}
 
 
+def bind(templates: dict[str, tuple[Template, ...]],
+         slots: dict[str, SlotFn]) -> dict[str, tuple[Template, ...]]:
+    """Replace slot names by their renderers once, so rendering skips the lookups.
+
+    Raises KeyError naming the first slot without a renderer (a typo in a template).
+    """
+    return {key: tuple(tuple(p if isinstance(p, str) else (slots[p[0]], p[1], p[2])
+                             for p in template) for template in value)
+            for key, value in templates.items()}
+
+
 def render(template: Template, scene: Any, builder: TextBuilder,
-           slots: dict[str, SlotFn]) -> None:
-    """Append one rendered template to ``builder``."""
+           slots: dict[str, SlotFn] | None = None) -> None:
+    """Append one rendered template (bound by :func:`bind`, or with ``slots``) to ``builder``."""
     for piece in template:
         if isinstance(piece, str):
-            builder.lit(piece)
+            builder.parts.append(piece)
+            builder.pos += len(piece)
         else:
-            name, arg, cap = piece
-            slots[name](scene, builder, arg, cap)
+            fn, arg, cap = piece
+            (slots[fn] if slots is not None else fn)(scene, builder, arg, cap)
 
 
 def cap_first(text: str, cap: bool) -> str:
