@@ -42,6 +42,12 @@ class DateFormsRecognizer(LawPatternRecognizer):
             rf"\b(?:{_WEEKDAY},?\s+)?(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR})?\b",
             0.75,
         ),
+        # Military style, common in police reports: "25SEP25", "04dec63", "7-MAR-2026".
+        Pattern(
+            "ddMMMyy",
+            r"\b\d{1,2}-?(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)-?(?:\d{4}|\d{2})\b",
+            0.75,
+        ),
         Pattern("month year", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", 0.7),
         Pattern("dd-MMM-yyyy", rf"\b\d{{1,2}}-(?i:{_MONTH})-(?:\d{{4}}|\d{{2}})\b", 0.75),
         Pattern(

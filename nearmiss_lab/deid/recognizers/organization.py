@@ -33,7 +33,7 @@ class OrganizationRecognizer(LawPatternRecognizer):
         Pattern("name + organisation word", rf"\b{_WORDS}{_SUFFIX}", 0.6),
         Pattern(
             "organisation of name",
-            rf"\b{_OF}\s+(?:of|for)\s+(?:the\s+)?(?:{GUARDED_NAME_WORD}\s*){{1,4}}",
+            rf"\b{_OF}\s+(?:of|for)\s+(?:the\s+)?{GUARDED_NAME_WORD}(?:\s+{GUARDED_NAME_WORD}){{0,3}}",
             0.5,
         ),
     ]

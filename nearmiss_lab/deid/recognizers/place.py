@@ -41,7 +41,7 @@ class PlaceRecognizer(LawPatternRecognizer):
         Pattern(
             "county of name",
             rf"\b(?i:county|city|town|village|borough|township|parish|municipality|district|"
-            rf"province|region|commune)\s+of\s+(?:{GUARDED_NAME_WORD}\s*){{1,3}}",
+            rf"province|region|commune)\s+of\s+{GUARDED_NAME_WORD}(?:\s+{GUARDED_NAME_WORD}){{0,2}}",
             0.7,
         ),
         Pattern(

@@ -1,0 +1,30 @@
+"""AgencyRecognizer: must-match and must-not-match texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearmiss_lab.deid.recognizers.agency import AgencyRecognizer
+
+RECOGNIZER = AgencyRecognizer()
+MUST_MATCH = [
+    ("a unit from Irondale Police Department arrived", "Irondale Police Department"),
+    ("Stone County Sheriff's Office took over", "Stone County Sheriff's Office"),
+    ("released to Irondale PD on a hold", "Irondale PD"),
+    ("the Ohio State Highway Patrol", "Ohio State Highway Patrol"),
+]
+MUST_NOT_MATCH = ["the police department policy says", "called the sheriff about it", "ALSO noted"]
+
+
+def _found(text: str) -> set[str]:
+    return {text[r.start : r.end] for r in RECOGNIZER.analyze(text, [RECOGNIZER.ENTITY])}
+
+
+@pytest.mark.parametrize(("text", "value"), MUST_MATCH)
+def test_identifier_is_found(text: str, value: str) -> None:
+    assert value in _found(text)
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert _found(text) == set()

@@ -1,0 +1,25 @@
+"""LocativePlaceRecognizer: must-match and must-not-match texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearmiss_lab.deid.recognizers.locative import LocativePlaceRecognizer
+
+RECOGNIZER = LocativePlaceRecognizer()
+MUST_MATCH = [("she flew to RYSSBY on Sunday", "RYSSBY"), ("he lives in Ullaste now", "Ullaste")]
+MUST_NOT_MATCH = ["we went to Court today", "he ran into The Store"]
+
+
+def _found(text: str) -> set[str]:
+    return {text[r.start : r.end] for r in RECOGNIZER.analyze(text, [RECOGNIZER.ENTITY])}
+
+
+@pytest.mark.parametrize(("text", "value"), MUST_MATCH)
+def test_identifier_is_found(text: str, value: str) -> None:
+    assert value in _found(text)
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert _found(text) == set()

@@ -1,0 +1,29 @@
+"""PlateRecognizer: must-match and must-not-match texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearmiss_lab.deid.recognizers.plate import PlateRecognizer
+
+RECOGNIZER = PlateRecognizer()
+MUST_MATCH = [
+    ("plate ABC-1234 came back stolen", "ABC-1234"),
+    ("Texas tag 7XYZ123 on the car", "7XYZ123"),
+    ("a sedan bearing ABC 1234 fled", "ABC 1234"),
+]
+MUST_NOT_MATCH = ["the plate of the day", "of the car", "tag along with us"]
+
+
+def _found(text: str) -> set[str]:
+    return {text[r.start : r.end] for r in RECOGNIZER.analyze(text, [RECOGNIZER.ENTITY])}
+
+
+@pytest.mark.parametrize(("text", "value"), MUST_MATCH)
+def test_identifier_is_found(text: str, value: str) -> None:
+    assert value in _found(text)
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert _found(text) == set()

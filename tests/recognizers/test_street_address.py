@@ -1,0 +1,30 @@
+"""StreetAddressRecognizer: must-match and must-not-match texts."""
+
+from __future__ import annotations
+
+import pytest
+
+from nearmiss_lab.deid.recognizers.street_address import StreetAddressRecognizer
+
+RECOGNIZER = StreetAddressRecognizer()
+MUST_MATCH = [
+    ("at 1420 Sawmill Road we parked", "1420 Sawmill Road"),
+    ("in the 300 block of N. Elm St tonight", "300 block of N. Elm St"),
+    ("mail to P.O. Box 118 please", "P.O. Box 118"),
+    ("Springfield, IL 62704", "62704"),
+]
+MUST_NOT_MATCH = ["we drove down the road", "on the street corner"]
+
+
+def _found(text: str) -> set[str]:
+    return {text[r.start : r.end] for r in RECOGNIZER.analyze(text, [RECOGNIZER.ENTITY])}
+
+
+@pytest.mark.parametrize(("text", "value"), MUST_MATCH)
+def test_identifier_is_found(text: str, value: str) -> None:
+    assert value in _found(text)
+
+
+@pytest.mark.parametrize("text", MUST_NOT_MATCH)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert _found(text) == set()
