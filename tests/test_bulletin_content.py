@@ -24,7 +24,9 @@ EMERGING = ("ENV.DARKNESS", "THREAT.FEIGNED_COMPLIANCE")
 AGENCIES = ("AG-NORTH", "AG-SOUTH", "AG-EAST")
 MONTHS = [f"2024-{m:02d}" for m in range(1, 8)]
 PERIOD = MONTHS[-1]
-MARKUP = '<script>alert("x")</script><img src=x onerror=alert(1)><b>bold</b> & "quoted"'
+# Planted markup; worded so the bulletin's residual re-scan does not pass the report over.
+MARKUP = ('The radio cut out. <script>alert("x")</script> <img src=x onerror=boom()> '
+          '<b>bold</b> & "quoted"')
 
 
 def make_incidents(
@@ -240,10 +242,10 @@ def test_emerging_pairs_report_the_pair_that_appeared_this_month(data):
 def test_narrative_markup_and_script_are_escaped_not_executable():
     incidents = make_incidents(narrative=MARKUP)
     d = bulletin.bulletin_data(incidents, make_submissions(), period=PERIOD, k=5)
-    markup = bulletin.reports_of_the_week(d).markup
+    markup = bulletin.reports_of_the_week(d, rescan=False).markup
     assert "<script" not in markup and "<img" not in markup and "<b>bold" not in markup
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in markup
-    assert "&lt;img src=x onerror=alert(1)&gt;" in markup
+    assert "&lt;img src=x onerror=boom()&gt;" in markup
     # What a reader sees is the literal text the officer wrote.
     assert MARKUP in "".join(read_page(markup).text)
 
@@ -300,3 +302,13 @@ def test_empty_period_renders_every_section_without_error():
                     bulletin.reports_of_the_week, bulletin.methods_and_provenance):
         assert "nm-section" in section(d).markup
     assert "No reports this month." in bulletin.reports_of_the_week(d).markup
+
+
+def test_reports_flagged_by_the_residual_rescan_are_passed_over():
+    # A narrative that still names someone: the re-scan must keep it out of the bulletin.
+    named = "Officer John Smith of the Springfield Police Department was nearly struck."
+    incidents = make_incidents(narrative=named)
+    d = bulletin.bulletin_data(incidents, make_submissions(), period=PERIOD, k=5)
+    markup = bulletin.reports_of_the_week(d).markup
+    assert "John Smith" not in markup and "Springfield" not in markup
+    assert "No report is printed: all 12 candidate(s) were passed over" in markup

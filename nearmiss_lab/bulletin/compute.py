@@ -176,6 +176,23 @@ def pick_reports(data: BulletinData, n: int = 3) -> pl.DataFrame:
     ).drop("_key")
 
 
+def screen_reports(candidates: pl.DataFrame, n: int) -> tuple[pl.DataFrame, int]:
+    """Keep the first ``n`` candidates whose text passes the de-identifier's residual scan.
+
+    The hub scanned every record at ingest, but a store may hold records ingested without
+    the scan or by an older de-identifier; a published bulletin re-checks the few narratives
+    it prints. Returns the kept rows and how many candidates were passed over.
+    """
+    if candidates.is_empty():
+        return candidates, 0
+    from nearmiss_lab.deid import residual_scan_batch
+
+    records = candidates.select("narrative", "lessons_learned").to_dicts()
+    findings = residual_scan_batch(records)
+    clean = [i for i, found in enumerate(findings) if not found]
+    return candidates[clean[:n]], len(findings) - len(clean)
+
+
 QUESTIONS = {
     "HF": "Which human factor ({label}) was in play, and what could have interrupted it earlier?",
     "EQ": "How would you check your {label} before and during a call like this one?",

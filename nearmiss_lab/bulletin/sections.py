@@ -137,11 +137,23 @@ def emerging_pairs(data: BulletinData, n: int = 10) -> Html:
                  "rate_ratio": "rate ratio"})])
 
 
-def reports_of_the_week(data: BulletinData, n: int = 3) -> Html:
-    """A few de-identified narratives with lessons learned and discussion questions."""
-    picked = compute.pick_reports(data, n)
+def reports_of_the_week(data: BulletinData, n: int = 3, *, rescan: bool = True) -> Html:
+    """A few de-identified narratives with lessons learned and discussion questions.
+
+    With ``rescan`` (the default) the candidates go through the de-identifier's residual
+    scan once more and any with a finding is passed over (see
+    :func:`~nearmiss_lab.bulletin.compute.screen_reports`).
+    """
+    candidates = compute.pick_reports(data, 4 * n if rescan else n)
+    passed_over = 0
+    picked = candidates
+    if rescan:
+        picked, passed_over = compute.screen_reports(candidates, n)
     if picked.is_empty():
-        return section("Reports of the month", [paragraph("No reports this month.")])
+        text = (f"No report is printed: all {passed_over} candidate(s) were passed over "
+                "because a re-scan flagged possible identifiers." if passed_over
+                else "No reports this month.")
+        return section("Reports of the month", [paragraph(text)])
     blocks = []
     for i, row in enumerate(picked.iter_rows(named=True), start=1):
         codes = row["codes"] or []
@@ -158,4 +170,6 @@ def reports_of_the_week(data: BulletinData, n: int = 3) -> Html:
     intro = paragraph(
         "Close calls in the reporting officers' own words, de-identified before they left "
         "their agencies ([PERSON-1] and the like replace names, places and numbers).")
-    return section("Reports of the month", [intro, *blocks])
+    note = [paragraph(f"{passed_over} candidate report(s) were passed over because a "
+                      "re-scan flagged possible identifiers.", "nm-note")] if passed_over else []
+    return section("Reports of the month", [intro, *blocks, *note])
