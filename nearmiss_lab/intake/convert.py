@@ -87,6 +87,8 @@ class RowConverter:
         from nearmiss_lab.intake.mapping import _incident_enums
 
         self.enums = _incident_enums()
+        self.folded = {name: {v.casefold(): v for v in values}
+                       for name, values in self.enums.items()}
 
     # -- single values -------------------------------------------------------------------
     def _raw(self, src: Source, values: dict[ColumnRef, Any], name: str,
@@ -142,9 +144,9 @@ class RowConverter:
         text = str(value).strip()
         if text in allowed:
             return text
-        folded = {a.casefold(): a for a in allowed}
-        if text.casefold() in folded:
-            return folded[text.casefold()]
+        folded = self.folded[name].get(text.casefold())
+        if folded is not None:
+            return folded
         problems.append(("intake-unknown-label", ERROR, pointer_of(name)))
         return "unknown"
 
