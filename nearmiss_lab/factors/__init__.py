@@ -1,0 +1,53 @@
+"""Incident factors: lexicon extraction with evidence, a supervised component, evaluation.
+
+- :class:`LexiconExtractor` finds taxonomy codes in de-identified text with the shipped lexicon
+  (NLTK tokenizer and Snowball stems), handling negation and hypotheticals, with character
+  offsets as evidence.
+- :class:`SupervisedExtractor` learns from records whose factors were reported;
+  :class:`CombinedExtractor` joins both.
+- :func:`add_extracted_factors` gives a record its ``extracted`` factors (reported ones stay).
+- :func:`evaluate` and :func:`score` measure against reporter-coded gold;
+  :func:`discover_phrases` lists frequent phrases the lexicon does not cover.
+"""
+
+from nearmiss_lab.factors.discover import discover_phrases
+from nearmiss_lab.factors.evaluate import (
+    GoldDoc,
+    evaluate,
+    read_gold,
+    score,
+    split_by_year,
+    split_half,
+)
+from nearmiss_lab.factors.extract import (
+    Extraction,
+    LexiconExtractor,
+    Match,
+    add_extracted_factors,
+    extract_factors,
+    merge_factors,
+)
+from nearmiss_lab.factors.lexicon import LEXICON_VERSION, Lexicon, LexiconError, load_lexicon
+from nearmiss_lab.factors.supervised import CombinedExtractor, SupervisedExtractor
+
+__all__ = [
+    "LEXICON_VERSION",
+    "CombinedExtractor",
+    "Extraction",
+    "GoldDoc",
+    "Lexicon",
+    "LexiconError",
+    "LexiconExtractor",
+    "Match",
+    "SupervisedExtractor",
+    "add_extracted_factors",
+    "discover_phrases",
+    "evaluate",
+    "extract_factors",
+    "load_lexicon",
+    "merge_factors",
+    "read_gold",
+    "score",
+    "split_by_year",
+    "split_half",
+]

@@ -1,0 +1,260 @@
+"""Lexicon extraction with negation, hypotheticals and evidence offsets.
+
+For each de-identified text field, phrases of the lexicon are found on Snowball stems inside
+clauses (split at sentence punctuation, line breaks and contrast words such as "but"). A match is
+then *cancelled* when
+
+- a negation cue precedes it within the window ("no weapon was found", "without a knife") or
+  follows it ("the gun was not found") -- unless the phrase is a *topic* whose absence is the
+  factor itself ("there was no communication"); look-alike cues such as "did not see" are not
+  negations ("I did not see the knife": the knife was there);
+- a "not an issue" cue is near ("radio traffic was not a problem"), whatever the phrase kind;
+- it lies in a hypothetical: a condition ("if he had a gun", "had he not braked, ...") up to the
+  next comma or clause end, or a "would/could have" consequence -- except for codes whose
+  definition covers near misses (``counterfactual`` in the lexicon: "would have struck me" is
+  a near strike). A negation inside a condition does not reach past it.
+
+A code is asserted when its asserted matches (distinct phrases) weigh at least ``assert_at``
+(one strong cue or two weak ones). Every decision is kept for :meth:`LexiconExtractor.explain`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from nearmiss_lab.factors.lexicon import Lexicon, Phrase, load_lexicon
+from nearmiss_lab.factors.text import Tokens, tokenize
+
+TEXT_FIELDS = ("narrative", "lessons_learned")
+
+
+@dataclass(frozen=True)
+class Match:
+    """One phrase found in one field, with what became of it."""
+
+    code: str
+    field: str
+    start: int
+    end: int
+    phrase: str
+    weight: float
+    status: str  # asserted | negated | hypothetical | non_issue
+
+    def evidence(self) -> dict[str, object]:
+        """The schema's evidence item: field and character offsets."""
+        return {"field": self.field, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Extraction:
+    """A code the lexicon asserts, its score, confidence and the matches behind it."""
+
+    code: str
+    score: float
+    confidence: float
+    evidence: list[Match] = field(default_factory=list)
+
+    def to_factor(self, max_evidence: int = 32) -> dict[str, object]:
+        """The incident schema's factor object (source ``extracted``)."""
+        return {
+            "code": self.code,
+            "source": "extracted",
+            "confidence": self.confidence,
+            "evidence": [m.evidence() for m in self.evidence[:max_evidence]],
+        }
+
+
+def _clauses(tokens: Tokens, terminators: frozenset[str]) -> tuple[list[int], list[int]]:
+    """Per token, the start and (exclusive) end index of its clause."""
+    n = len(tokens)
+    starts = [0] * n
+    begin = 0
+    for i in range(n):
+        if tokens.breaks_before[i]:
+            begin = i
+        starts[i] = begin
+        if tokens.stems[i] in terminators:
+            begin = i + 1
+    ends = [n] * n
+    end = n
+    for i in range(n - 1, -1, -1):
+        if i + 1 < n and (tokens.breaks_before[i + 1] or tokens.stems[i] in terminators):
+            end = i + 1
+        ends[i] = end
+    return starts, ends
+
+
+class LexiconExtractor:
+    """Find taxonomy codes in text with the lexicon.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, optional
+        Compiled lexicon; the shipped one by default.
+
+    Examples
+    --------
+    >>> ex = LexiconExtractor()
+    >>> [e.code for e in ex.extract({"narrative": "He pulled a knife from his waistband."})]
+    ['THREAT.EDGED_WEAPON']
+    >>> ex.extract({"narrative": "No weapon was found on him."})
+    []
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None):
+        self.lexicon = lexicon or load_lexicon()
+
+    # -- matching ---------------------------------------------------------------------------
+    def matches(self, text: str, field_name: str = "narrative") -> list[Match]:
+        """Every lexicon match in ``text`` with its status (asserted or why cancelled)."""
+        lex = self.lexicon
+        tokens = tokenize(text)
+        n = len(tokens)
+        if n == 0:
+            return []
+        c_start, c_end = _clauses(tokens, lex.scope_terminators)
+        pseudo = {s for s, _e, _p in lex.pseudo_negation.find(tokens, 0, n)}
+        negs_before = [(s, e) for s, e, _ in lex.negation_before.find(tokens, 0, n)
+                       if s not in pseudo]
+        negs_after = [(s, e) for s, e, _ in lex.negation_after.find(tokens, 0, n)]
+        non_issue = [(s, e) for s, e, _ in lex.non_issue.find(tokens, 0, n)]
+        conditions = self._scopes(tokens, lex.condition.find(tokens, 0, n), c_end)
+        conditions += self._scopes(
+            tokens,
+            [(s, e, p) for s, e, p in lex.condition_at_start.find(tokens, 0, n)
+             if s == c_start[s] or (s > 0 and tokens.stems[s - 1] == ",")],
+            c_end,
+        )
+        consequences = self._scopes(tokens, lex.consequence.find(tokens, 0, n), c_end)
+
+        raw: list[tuple[int, int, Phrase]] = []
+        for i in range(n):
+            for end, phrase in lex.phrases.match_at(tokens, i, c_end[i]):
+                raw.append((i, end, phrase))  # type: ignore[arg-type]
+        raw = _drop_contained(raw)
+
+        out = []
+        window = lex.window
+        for s, e, phrase in raw:
+            lo, hi = c_start[s], c_end[s]
+
+            def in_scope(a: int, b: int, scopes: list[tuple[int, int]]) -> bool:
+                return any(x <= a and b <= y for x, y in scopes)
+
+            status = "asserted"
+            if any(lo <= ns and ne <= s and s - ne <= window for ns, ne in non_issue) or any(
+                e <= ns < hi and ns - e <= window for ns, _ne in non_issue
+            ):
+                status = "non_issue"
+            elif in_scope(s, e, conditions) or (
+                phrase.code not in lex.counterfactual and in_scope(s, e, consequences)
+            ):
+                status = "hypothetical"
+            elif not phrase.topic:
+                before = [
+                    (ns, ne) for ns, ne in negs_before
+                    if lo <= ns and ne <= s and s - ne <= window
+                    # a negation inside a condition ("had he not braked") stays inside it
+                    and not any(x <= ns < y and not (x <= s < y) for x, y in conditions)
+                ]
+                after = [(ns, ne) for ns, ne in negs_after if e <= ns < hi and ns - e <= window]
+                if before or after:
+                    status = "negated"
+            out.append(Match(phrase.code, field_name, tokens.starts[s], tokens.ends[e - 1],
+                             phrase.text, phrase.weight, status))
+        return out
+
+    @staticmethod
+    def _scopes(tokens: Tokens, found, c_end: list[int]) -> list[tuple[int, int]]:
+        # A hypothetical runs from its cue to the next comma/"then" or the clause end.
+        scopes = []
+        for s, e, _ in found:
+            stop = c_end[s]
+            for j in range(e, stop):
+                if tokens.stems[j] in {",", ";", "then"}:
+                    stop = j
+                    break
+            scopes.append((s, stop))
+        return scopes
+
+    # -- aggregation ------------------------------------------------------------------------
+    def explain(self, texts: Mapping[str, str]) -> list[Match]:
+        """All matches over the text fields, asserted and cancelled, in text order."""
+        found: list[Match] = []
+        for name in TEXT_FIELDS:
+            text = texts.get(name) or ""
+            if text:
+                found.extend(self.matches(text, name))
+        return found
+
+    def extract(self, texts: Mapping[str, str]) -> list[Extraction]:
+        """Codes asserted by the lexicon in ``texts`` (``narrative``, ``lessons_learned``),
+        strongest first."""
+        by_code: dict[str, list[Match]] = {}
+        for m in self.explain(texts):
+            if m.status == "asserted":
+                by_code.setdefault(m.code, []).append(m)
+        out = []
+        for code, ms in by_code.items():
+            distinct: dict[str, float] = {}
+            for m in ms:
+                distinct[m.phrase] = max(distinct.get(m.phrase, 0.0), m.weight)
+            score = sum(distinct.values())
+            if score + 1e-9 >= self.lexicon.assert_at:
+                confidence = round(1.0 - math.exp(-1.5 * score), 3)
+                out.append(Extraction(code, score, confidence, ms))
+        return sorted(out, key=lambda x: (-x.score, x.code))
+
+    def scores(self, texts: Mapping[str, str]) -> dict[str, float]:
+        """Asserted weight per code (below the threshold too): features for the supervised
+        component."""
+        totals: dict[str, dict[str, float]] = {}
+        for m in self.explain(texts):
+            if m.status == "asserted":
+                d = totals.setdefault(m.code, {})
+                d[m.phrase] = max(d.get(m.phrase, 0.0), m.weight)
+        return {code: sum(d.values()) for code, d in totals.items()}
+
+
+def _drop_contained(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, int, Phrase]]:
+    """Drop a match lying inside a longer match of the same code ("radio" in "radio failed")."""
+    keep = []
+    for s, e, p in raw:
+        inside = any(
+            q.code == p.code and s2 <= s and e <= e2 and (e2 - s2) > (e - s)
+            for s2, e2, q in raw
+        )
+        if not inside:
+            keep.append((s, e, p))
+    return keep
+
+
+def extract_factors(
+    record: Mapping[str, object], extractor: LexiconExtractor | None = None
+) -> list[dict[str, object]]:
+    """Extracted factor objects for a de-identified incident record (schema shape)."""
+    ex = extractor or LexiconExtractor()
+    texts = {k: str(record.get(k) or "") for k in TEXT_FIELDS}
+    return [e.to_factor() for e in ex.extract(texts) if not e.code.startswith("ACT.")]
+
+
+def merge_factors(
+    reported: list[Mapping[str, object]], extracted: list[Mapping[str, object]]
+) -> list[dict[str, object]]:
+    """Reported factors unchanged, plus extracted ones for codes not already reported."""
+    seen = {f["code"] for f in reported}
+    merged = [dict(f) for f in reported]
+    merged += [dict(f) for f in extracted if f["code"] not in seen]
+    return merged
+
+
+def add_extracted_factors(
+    record: Mapping[str, object], extractor: LexiconExtractor | None = None
+) -> dict[str, object]:
+    """Copy of ``record`` whose ``factors`` gain extracted codes (reported ones stay)."""
+    out = dict(record)
+    reported = [f for f in (record.get("factors") or []) if f.get("source") != "extracted"]
+    out["factors"] = merge_factors(reported, extract_factors(record, extractor))
+    return out
