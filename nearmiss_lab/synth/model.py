@@ -73,9 +73,11 @@ class FactorModel:
         rng.shuffle(pool)
         if independent:
             return cls(True, (), None)
-        planted = tuple((a, b, round(rng.uniform(0.04, 0.07), 3))
-                        for a, b in sorted(pool[:PLANTED_COUNT]))
-        return cls(False, planted, pool[PLANTED_COUNT])
+        # Pairs are written in code order so that consumers can compare them as sorted tuples.
+        pairs = sorted(tuple(sorted(pair)) for pair in pool[:PLANTED_COUNT])
+        planted = tuple((a, b, round(rng.uniform(0.04, 0.07), 3)) for a, b in pairs)
+        emerging = tuple(sorted(pool[PLANTED_COUNT]))
+        return cls(False, planted, (emerging[0], emerging[1]))
 
     def marginal_rates(self) -> dict[str, float]:
         """Expected share of incidents with each code outside the emerging month."""
