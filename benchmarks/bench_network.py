@@ -1,0 +1,126 @@
+"""Co-occurrence network speed: counts + every association measure + FDR, against networkx.
+
+Ours: a boolean incident x code matrix (scipy.sparse CSR) -> ``X.T @ X`` -> every pair's count,
+expected count, lift, PMI, NPMI, Jaccard, association strength, Yule's Q, odds ratio with its
+95 % interval, one-sided hypergeometric p-value and Benjamini-Hochberg q-value
+(:func:`nearmiss_lab.network.pair_table`). Timed from integer (incident, code) index arrays, and
+from a polars long frame with string keys as the store gives them (``incident_codes`` output).
+
+Plain tool: networkx ``bipartite.weighted_projected_graph`` over a bipartite graph of incidents
+and codes -- counts only, no measures -- at a size it can finish, with ours at that same size for
+the ratio. Inputs have 60 codes and planted pairs (``nearmiss_lab.network.simulate``).
+
+    .venv/bin/python benchmarks/bench_network.py           # 1 000 000; networkx at 50 000
+    .venv/bin/python benchmarks/bench_network.py --quick   # smoke run: 20 000 / 2 000
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import polars as pl
+
+from nearmiss_lab.network import (
+    cooccurrence_counts,
+    incidence_from_indices,
+    incidence_matrix,
+    pair_table,
+)
+from nearmiss_lab.network.simulate import planted_codes
+
+GOAL_SECONDS = 2.0  # 1 M incidents x 60 factors, counts + every measure + FDR (issue 5)
+N_CODES = 60
+PLANTED = [(0, 1), (2, 3), (4, 10), (20, 30), (40, 59)]
+CODES = [f"HF.C{i:02d}" for i in range(N_CODES)]
+
+
+def ours_from_indices(rows: np.ndarray, cols: np.ndarray, n: int) -> pl.DataFrame:
+    x = incidence_from_indices(rows, cols, n, N_CODES)
+    return pair_table(cooccurrence_counts(x), CODES, n, min_count=5, fdr=0.05)
+
+
+def ours_from_frame(long: pl.DataFrame) -> pl.DataFrame:
+    inc = incidence_matrix(long)
+    return pair_table(cooccurrence_counts(inc.matrix), inc.codes, inc.n_incidents,
+                      min_count=5, fdr=0.05)
+
+
+def networkx_projection(rows: np.ndarray, cols: np.ndarray) -> tuple[object, float, float]:
+    import networkx as nx
+    from networkx.algorithms import bipartite
+
+    t0 = time.perf_counter()
+    g = nx.Graph()
+    g.add_nodes_from(CODES, bipartite=1)
+    g.add_edges_from((f"i{r}", CODES[c]) for r, c in zip(rows.tolist(), cols.tolist(),
+                                                           strict=True))
+    t1 = time.perf_counter()
+    projected = bipartite.weighted_projected_graph(g, CODES)
+    t2 = time.perf_counter()
+    return projected, t1 - t0, t2 - t1
+
+
+def best_of(repeat: int, func, *args) -> tuple[float, object]:
+    best, out = float("inf"), None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = func(*args)
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run on tiny inputs")
+    parser.add_argument("--incidents", type=int, default=None)
+    parser.add_argument("--nx-incidents", type=int, default=None)
+    args = parser.parse_args()
+    big = args.incidents or (20_000 if args.quick else 1_000_000)
+    small = args.nx_incidents or (2_000 if args.quick else 50_000)
+    repeat = 1 if args.quick else 3
+
+    rows, cols = planted_codes(big, N_CODES, planted=PLANTED, seed=1)
+    long = pl.DataFrame({
+        "incident_key": pl.Series(rows, dtype=pl.Int64).cast(pl.String),
+        "occurred_month": pl.repeat("2024-01", len(rows), eager=True),
+        "code": np.asarray(CODES, dtype=object)[cols].tolist(),
+    })
+    t_big, table = best_of(repeat, ours_from_indices, rows, cols, big)
+    t_big_frame, table_frame = best_of(repeat, ours_from_frame, long)
+    assert table["count"].to_list() == table_frame["count"].to_list()
+
+    s_rows, s_cols = planted_codes(small, N_CODES, planted=PLANTED, seed=2)
+    t_small, small_table = best_of(max(repeat, 3), ours_from_indices, s_rows, s_cols, small)
+    projected, t_build, t_project = networkx_projection(s_rows, s_cols)
+    # Same counts from both, or the comparison means nothing.
+    for row in small_table.filter(pl.col("count") > 0).head(200).iter_rows(named=True):
+        assert projected[row["source"]][row["target"]]["weight"] == row["count"]
+
+    pairs = table.height
+    sig = int(table["significant"].sum())
+    print(f"network benchmark: {big:,} incidents x {N_CODES} codes ({len(rows):,} incident-code "
+          f"entries), {pairs} pairs, {sig} significant; networkx compared at {small:,} incidents "
+          f"(machine shared with other engineers)")
+    print(f"{'what':62s} {'incidents':>10s} {'seconds':>9s}")
+    lines = [
+        ("ours: counts + every measure + FDR (index arrays)", big, t_big),
+        ("ours: same from a polars long frame with string keys", big, t_big_frame),
+        ("ours: counts + every measure + FDR (index arrays)", small, t_small),
+        ("networkx: build bipartite graph", small, t_build),
+        ("networkx: bipartite.weighted_projected_graph (counts only)", small, t_project),
+        ("networkx: build + project", small, t_build + t_project),
+    ]
+    for what, n, secs in lines:
+        print(f"{what:62s} {n:>10,} {secs:>9.3f}")
+    print(f"ratio at {small:,} incidents: networkx build+project / ours = "
+          f"{(t_build + t_project) / t_small:.1f}x (projection alone {t_project / t_small:.1f}x)")
+    print(f"networkx projection per incident {t_project / small * 1e6:.1f} us vs ours at "
+          f"{big:,} {t_big / big * 1e6:.2f} us")
+    verdict = "met" if t_big <= GOAL_SECONDS else "NOT met"
+    print(f"goal <= {GOAL_SECONDS:.1f} s at {big:,} incidents: {verdict} ({t_big:.3f} s)")
+
+
+if __name__ == "__main__":
+    main()
