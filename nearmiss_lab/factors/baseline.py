@@ -9,6 +9,7 @@ weakest possible baseline.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -24,8 +25,9 @@ class TfidfLogisticBaseline:
     def __init__(self, *, balanced: bool = False):
         self.balanced = balanced
         self.binarizer = MultiLabelBinarizer()
-        self.pipeline = None
+        self.pipeline: Any = None
         self.constant: dict[str, bool] = {}
+        self.columns: list[str] = []
 
     def fit(self, texts: Sequence[str], labels: Sequence[Sequence[str]]) -> TfidfLogisticBaseline:
         y = self.binarizer.fit_transform(labels)
@@ -38,8 +40,9 @@ class TfidfLogisticBaseline:
                                 class_weight="balanced" if self.balanced else None)
         self.pipeline = None
         if varying:
-            self.pipeline = make_pipeline(TfidfVectorizer(), OneVsRestClassifier(lr))
-            self.pipeline.fit(list(texts), y[:, varying])
+            pipeline = make_pipeline(TfidfVectorizer(), OneVsRestClassifier(lr))
+            pipeline.fit(list(texts), y[:, varying])
+            self.pipeline = pipeline
         return self
 
     def predict(self, texts: Sequence[str]) -> list[set[str]]:

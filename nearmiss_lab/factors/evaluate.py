@@ -112,10 +112,12 @@ def score(
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
-def split_by_year(docs: Sequence[GoldDoc], last_train_year: int) -> tuple[list, list]:
+def split_by_year(docs: Sequence[GoldDoc],
+                  last_train_year: int) -> tuple[list[GoldDoc], list[GoldDoc]]:
     """Train on documents whose ``source`` year is <= ``last_train_year``, test on the rest
     (e.g. SAFENET 1999-2010 / 2011-2015). Documents without a year are left out."""
-    train, test = [], []
+    train: list[GoldDoc] = []
+    test: list[GoldDoc] = []
     for d in docs:
         m = _YEAR.search(d.source)
         if not m:
@@ -124,7 +126,7 @@ def split_by_year(docs: Sequence[GoldDoc], last_train_year: int) -> tuple[list, 
     return train, test
 
 
-def split_half(docs: Sequence[GoldDoc]) -> tuple[list, list]:
+def split_half(docs: Sequence[GoldDoc]) -> tuple[list[GoldDoc], list[GoldDoc]]:
     """Deterministic halves: documents ordered by SHA-256 of their ``id``; the first
     ``len // 2`` train, the rest test. Independent of file order and of any random seed."""
     ordered = sorted(docs, key=lambda d: hashlib.sha256(d.id.encode("utf-8")).hexdigest())
@@ -163,7 +165,8 @@ def evaluate(
     lexical = score(truth, CombinedExtractor(lex).predict(_texts(gold)), space)
     result: dict[str, object] = {"n": len(gold), "lexicon": lexical}
     if supervised is None and train:
-        supervised = SupervisedExtractor(lex).fit(_texts(train), [d.labels for d in train])
+        supervised = SupervisedExtractor(lex).fit(_texts(train),
+                                                  [sorted(d.labels) for d in train])
     if supervised is not None:
         combined = score(truth, CombinedExtractor(lex, supervised).predict(_texts(gold)), space)
         result.update(mode="lexicon+supervised", **combined)

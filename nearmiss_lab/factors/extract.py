@@ -21,8 +21,9 @@ A code is asserted when its asserted matches (distinct phrases) weigh at least `
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from nearmiss_lab.factors.lexicon import Lexicon, Phrase, load_lexicon
 from nearmiss_lab.factors.text import Tokens, tokenize
@@ -241,8 +242,8 @@ def extract_factors(
 
 
 def merge_factors(
-    reported: list[Mapping[str, object]], extracted: list[Mapping[str, object]]
-) -> list[dict[str, object]]:
+    reported: Sequence[Mapping[str, Any]], extracted: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
     """Reported factors unchanged, plus extracted ones for codes not already reported."""
     seen = {f["code"] for f in reported}
     merged = [dict(f) for f in reported]
@@ -251,8 +252,8 @@ def merge_factors(
 
 
 def add_extracted_factors(
-    record: Mapping[str, object], extractor: LexiconExtractor | None = None
-) -> dict[str, object]:
+    record: Mapping[str, Any], extractor: LexiconExtractor | None = None
+) -> dict[str, Any]:
     """Copy of ``record`` whose ``factors`` gain extracted codes (reported ones stay)."""
     out = dict(record)
     reported = [f for f in (record.get("factors") or []) if f.get("source") != "extracted"]
