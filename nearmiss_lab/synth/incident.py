@@ -20,6 +20,7 @@ from nearmiss_lab.synth.phrases_scenes import (
 from nearmiss_lab.synth.scene import AgencyProfile, Scene
 from nearmiss_lab.synth.slots import SLOTS
 from nearmiss_lab.synth.text import Template, TextBuilder, bind, compile_all, render
+from nearmiss_lab.synth.voice import REWRITES
 
 
 def _compiled(texts: dict[str, tuple[str, ...]]) -> dict[str, tuple[Template, ...]]:
@@ -34,7 +35,7 @@ _T_LESSON = _compiled(LESSONS)
 _T_GENERAL = _compiled({"x": GENERAL_LESSONS})["x"]
 _T_EXTRA = _compiled({"x": EXTRAS})["x"]
 _T_SIGN = _compiled({"x": SIGNATURES})["x"]
-_STYLES = ("formal",) * 55 + ("casual",) * 25 + ("sloppy",) * 12 + ("caps",) * 8
+_STYLES = ("formal",) * 45 + ("casual",) * 25 + ("third",) * 12 + ("sloppy",) * 10 + ("caps",) * 8
 _ROLE_OF_RANK = {
     "officer": "patrol_officer", "ofc": "patrol_officer", "patrolman": "patrol_officer",
     "po": "patrol_officer", "cpl": "patrol_officer", "corporal": "patrol_officer",
@@ -184,7 +185,7 @@ def make_incident(rng: random.Random, scene: Scene, activities: list[str],
     first_outcome = len(templates)
     templates += rng.sample(_T_OUT, rng.choice((1, 1, 2)))
     breaks = {i for i in (first_factor, first_outcome) if rng.random() < 0.3}
-    nb = TextBuilder()
+    nb = TextBuilder(rewrite=REWRITES.get(scene.style))
     _sentences(rng, scene, nb, templates, breaks, connect)
     # Lessons: one or two factor lessons, maybe a general one; sometimes nothing.
     lessons: list[Template] = []
@@ -193,7 +194,7 @@ def make_incident(rng: random.Random, scene: Scene, activities: list[str],
             lessons.append(rng.choice(_T_LESSON[code]))
         if not lessons or rng.random() < 0.5:
             lessons.append(rng.choice(_T_GENERAL))
-    lb = TextBuilder()
+    lb = TextBuilder(rewrite=REWRITES.get(scene.style))
     _sentences(rng, scene, lb, lessons, set())
     if lessons and rng.random() < 0.12:
         render(rng.choice(_T_SIGN), scene, lb)

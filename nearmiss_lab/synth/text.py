@@ -24,6 +24,8 @@ class TextBuilder:
     pos: int = 0
     spans: list[tuple[int, int, str]] = field(default_factory=list)
     optional: list[tuple[int, int, str]] = field(default_factory=list)
+    #: Applied to literal template text only (a narrative voice); identifiers are untouched.
+    rewrite: Callable[[str], str] | None = None
 
     def lit(self, text: str) -> None:
         self.parts.append(text)
@@ -87,6 +89,8 @@ def render(template: Template, scene: Any, builder: TextBuilder,
     """Append one rendered template (bound by :func:`bind`, or with ``slots``) to ``builder``."""
     for piece in template:
         if isinstance(piece, str):
+            if builder.rewrite is not None:
+                piece = builder.rewrite(piece)
             builder.parts.append(piece)
             builder.pos += len(piece)
         else:
