@@ -62,6 +62,15 @@ def test_worker_processes_do_not_change_a_byte(tmp_path: Path, synth_small: Path
     assert _digest(tmp_path / "parallel") == _digest(synth_small)
 
 
+def test_a_rerun_leaves_no_stale_exports(tmp_path: Path) -> None:
+    generate_corpus(tmp_path, agencies=3, incidents=9, months=1, seed=1, end_month="2026-06")
+    generate_corpus(tmp_path, agencies=2, incidents=9, months=1, seed=2, end_month="2026-06")
+    index = json.loads((tmp_path / "agencies.json").read_text())
+    assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == sorted(
+        Path(a["export"]).name for a in index)
+    assert len(list((tmp_path / "mappings").iterdir())) == 2
+
+
 def test_other_seed_gives_other_corpus(tmp_path: Path, synth_small: Path) -> None:
     generate_corpus(tmp_path / "other", agencies=5, incidents=60, months=12, seed=8,
                     end_month="2026-06")

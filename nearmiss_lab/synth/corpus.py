@@ -212,6 +212,15 @@ def _each_with_progress(results: Iterator[int],
         yield count
 
 
+def _remove_stale(root: Path, keep: set[str]) -> None:
+    """Delete exports and mappings an earlier run left for agencies this run does not have,
+    so that ``exports/`` always matches ``agencies.json`` (only our own file names)."""
+    for sub, pattern in (("exports", "AG-*.*"), ("mappings", "AG-*.mapping.json")):
+        for path in (root / sub).glob(pattern):
+            if f"{sub}/{path.name}" not in keep and path.is_file():
+                path.unlink()
+
+
 def _concatenate(parts: list[Path], target: Path) -> None:
     with target.open("wb") as out:
         for part in parts:
@@ -283,6 +292,7 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
             built = list(_each_with_progress(pool.map(_build_agency, jobs), progress))
     else:
         built = [_build_agency(job, progress) for job in jobs]
+    _remove_stale(root, {export_path(p) for p in profiles} | {mapping_path(p) for p in profiles})
     infos = [AgencyInfo(p.id, export_path(p), mapping_path(p), p.shape,
                         shapes.ENCODINGS.get(p.shape, "utf-8"), n)
              for p, n in zip(profiles, built, strict=True)]
