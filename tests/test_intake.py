@@ -10,6 +10,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nearmiss_lab.intake import (
     ExportReadError,
@@ -377,3 +379,34 @@ def test_every_intake_code_is_published() -> None:
     published = load_issue_codes()
     assert set(MESSAGES) <= set(published)
     assert all(code.startswith("intake-") for code in MESSAGES)
+
+
+# -- property tests: no input row makes the intake raise or echo a value ----------------------
+
+def _messages() -> set[str]:
+    from nearmiss_lab.intake import MESSAGES
+
+    return {message for message, _ in MESSAGES.values()}
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.text(max_size=30), min_size=len(HEADER), max_size=len(HEADER)))
+def test_any_csv_row_gives_a_draft_or_issues(tmp_path: Path, cells: list[str]) -> None:
+    export = _csv(tmp_path / "prop.csv", [cells])
+    rows = _rows(export, mapping_from_dict(_mapping()))
+    assert len(rows) <= 1  # a row of blank cells may be a blank line
+    for row in rows:
+        assert row.draft is not None or row.issues
+        assert {i.message for i in row.issues} <= _messages()
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(line=st.binary(max_size=80))
+def test_any_jsonl_line_gives_a_draft_or_issues(tmp_path: Path, line: bytes) -> None:
+    export = tmp_path / "prop.jsonl"
+    export.write_bytes(line.replace(b"\n", b" ") + b"\n")
+    for row in _rows(export, _json_mapping("jsonl")):
+        assert row.row == 1 and row.draft is None and row.issues
+        assert {i.message for i in row.issues} <= _messages()
