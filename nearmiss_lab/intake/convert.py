@@ -210,11 +210,11 @@ class RowConverter:
                 if not item:
                     continue
                 if src.map is not None and src.value is None:
-                    code = src.map.get(item.casefold())
-                    if code is None:
+                    mapped = src.map.get(item.casefold())
+                    if mapped is None:
                         problems.append(("intake-unknown-label", ERROR, pointer_of(name)))
                         continue
-                    found.append(str(code))
+                    found.append(str(mapped))
                 elif CODE_RE.match(item):
                     found.append(item)
                 else:
