@@ -16,6 +16,7 @@ from nearmiss_lab.synth import shapes
 from nearmiss_lab.synth.agencies import make_agencies
 from nearmiss_lab.synth.incident import Incident, make_incident
 from nearmiss_lab.synth.lexicon import NameBank
+from nearmiss_lab.synth.mappings import mapping_document
 from nearmiss_lab.synth.model import FactorModel
 from nearmiss_lab.synth.scene import AgencyProfile, Scene
 
@@ -189,7 +190,7 @@ def _build_agency(job: tuple[Path, int, AgencyProfile, int, list[tuple[int, int]
         progress(len(generated) % 1000)
     (root / export_path(profile)).write_bytes(shapes.export_bytes(profile.shape, rows))
     (root / mapping_path(profile)).write_text(
-        json.dumps(shapes.mapping(profile), indent=2, ensure_ascii=False) + "\n",
+        json.dumps(mapping_document(profile), indent=2, ensure_ascii=False) + "\n",
         encoding="utf-8")
     _part(root, profile.id, "deid").write_text("".join(deid_lines), encoding="utf-8")
     _part(root, profile.id, "factors").write_text("".join(factor_lines), encoding="utf-8")

@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from nearmiss_lab.synth import idslots  # noqa: F401  (registers the identifier slots)
+from nearmiss_lab.synth import idslots, placeslots  # noqa: F401  (register their slots)
 from nearmiss_lab.synth.phrases_factors import FACTORS, LESSONS
 from nearmiss_lab.synth.phrases_scenes import (
     ACTIVITIES,
