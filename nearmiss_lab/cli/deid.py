@@ -99,4 +99,65 @@ def deid_eval(gold: tuple[Path, ...], min_recall: float | None, plain: bool,
         sys.exit(EXIT_INVALID)
 
 
-COMMANDS = [deid_eval]
+@click.command("deidentify")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--mapping", "mapping", required=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The agency's field mapping (JSON).")
+@click.option("--agency", required=True, help="Agency pseudonym (AG-...), as in the mapping.")
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Submission folder to write (manifest.json + records.jsonl).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that de-identify (one engine each).")
+@click.option("--policy", "policy", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Generalisation policy file (default: the package's nm-deid-1).")
+@json_option
+def deidentify(export: Path, mapping: Path, agency: str, out: Path, workers: int,
+               policy: Path | None, as_json: bool) -> None:
+    """De-identify an agency export into a submission folder.
+
+    Reads EXPORT through its mapping, replaces identifiers in every free-text field with
+    typed placeholders, validates each record and writes the submission. Bad rows are
+    reported with their row numbers and codes and left out. Prints counts only.
+    """
+    from tqdm import tqdm
+
+    from nearmiss_lab.config import ModelNotInstalledError, require_spacy_model
+    from nearmiss_lab.deid.pipeline import deidentify_export
+    from nearmiss_lab.intake import ExportReadError, MappingError, PolicyError
+
+    model = settings().spacy_model
+    try:
+        require_spacy_model(model)
+    except ModelNotInstalledError as exc:
+        raise InputError(str(exc)) from exc
+    bar = tqdm(total=0, unit="record", desc="de-identifying", file=sys.stderr,
+               disable=None, leave=False)
+
+    def total(n: int) -> None:
+        bar.reset(total=n)
+
+    try:
+        report = deidentify_export(export, mapping, agency, out, model=model, workers=workers,
+                                   policy_path=policy, on_progress=bar.update, on_total=total)
+    except (ExportReadError, MappingError, PolicyError, OSError) as exc:
+        raise InputError(f"cannot read the export, mapping or policy: {exc}") from exc
+    except ValueError as exc:
+        raise InputError(str(exc)) from exc
+    finally:
+        bar.close()
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(f"rows {report.rows}, written {report.written}, "
+                   f"rejected {len(report.rejected_rows)} -> {report.manifest}")
+        click.echo("replaced: " + (", ".join(f"{k} {v}" for k, v in report.entities.items())
+                                   or "nothing"))
+        for issue in report.issues:
+            click.echo(f"row {issue.line}: {issue.severity.value} {issue.code} "
+                       f"{issue.pointer} {issue.message}")
+    if report.rejected_rows:
+        sys.exit(EXIT_INVALID)
+
+
+COMMANDS = [deidentify, deid_eval]

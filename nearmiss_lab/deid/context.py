@@ -38,7 +38,8 @@ _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE
 def trim_ner_detection(text: str, d: Detection) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
     the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable)."""
-    if d.entity_type == "PERSON":
+    if d.entity_type in ("PERSON", "ORGANIZATION", "LOCATION"):
+        # The NER model sometimes takes a rank for a name or an organisation ("Ofc").
         words = list(re.finditer(r"\S+", text[d.start : d.end]))
         while words and is_rank_word(words[0].group()):
             words.pop(0)

@@ -40,10 +40,11 @@ def detect_records(
     keys: list[tuple[int, str]] = []
     texts: list[str] = []
     # ALL-CAPS and capital-less texts are analysed as a re-cased copy of the same length,
-    # so every offset below is valid in the original text too.
+    # so every offset below is valid in the original text too; in other texts only
+    # lower-case names behind a cue ("Sergeant bradley") get their capital back.
     records = [
         {
-            f: truecase(t, engine.names) if t and case_is_uninformative(t) else (t or "")
+            f: truecase(t, engine.names, full=case_is_uninformative(t)) if t else ""
             for f, t in record.items()
         }
         for record in records

@@ -91,6 +91,13 @@ class DeidEngine:
         self.config: RecognizerConfig = load_recognizer_config(recognizers_file)
         self.nlp_engine = create_nlp_engine(model, self.config.ner_labels)
         nlp = self.nlp_engine.get_nlp(LANGUAGE)
+        # Ignore every NER label we do not map (CARDINAL, MONEY, ...): Presidio would keep
+        # them and log a warning per entity per text otherwise.
+        if "ner" in nlp.pipe_names:
+            ignore = [
+                lbl for lbl in nlp.get_pipe("ner").labels if lbl not in self.config.ner_labels
+            ]
+            self.nlp_engine.ner_model_configuration.labels_to_ignore = ignore
         for pipe in UNUSED_PIPES:
             if pipe in nlp.pipe_names:
                 nlp.disable_pipe(pipe)

@@ -39,6 +39,8 @@ ACRONYMS = frozenset(
     bwc mvc mva ncic nibrs ppe ptsd ems hrs bolo apb eta""".split()
 )
 _ROLES = frozenset(ROLES)
+_WORDS = re.compile(r"[^\W\d_]{2,}")
+_AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 
 
 def _alpha(word: str) -> bool:
@@ -46,24 +48,59 @@ def _alpha(word: str) -> bool:
 
 
 def case_is_uninformative(text: str) -> bool:
-    """True for ALL-CAPS text and for text written without capitals."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 20:
+    """True for ALL-CAPS text and for text written (almost) without capitals."""
+    words = _WORDS.findall(text)
+    if len(words) < 8:
         return False
+    letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters) / len(letters)
-    return upper > 0.6 or upper < 0.01
+    titled = sum(w[0].isupper() and w[1:].islower() for w in words) / len(words)
+    return upper > 0.6 or titled < 0.03
 
 
 def _same_length(word: str, convert: str) -> str:
     return convert if len(convert) == len(word) else word
 
 
-def truecase(text: str, know: NameKnowledge) -> str:
-    """Return a re-cased copy of ``text`` of the same length (see module docstring)."""
+def truecase(text: str, know: NameKnowledge, *, full: bool = True) -> str:
+    """Return a re-cased copy of ``text`` of the same length (see module docstring).
+
+    With ``full=False`` (ordinary mixed-case text) only lower-case names behind a cue get a
+    capital ("Sergeant bradley", "between me and greg sylvester", "DANIELS, ROBERT" stays).
+    """
     tokens = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     words = [t[2].lower() for t in tokens]
-    cap = [False] * len(tokens)
-    upper = [False] * len(tokens)
+    n = len(tokens)
+    cap = [False] * n
+    upper = [False] * n
+    if full:
+        _full_rules(words, cap, upper, know)
+    _cue_rules(words, cap, know, strict=not full)
+    out = list(text)
+    for (start, end, word), c, u in zip(tokens, cap, upper, strict=True):
+        if not full:
+            if c and word.islower():
+                out[start:end] = _same_length(word, word[:1].upper() + word[1:])
+            continue
+        if u:
+            new = _same_length(word, word.upper())
+        elif c:
+            new = _same_length(word, word[:1].upper() + word[1:].lower())
+        else:
+            new = _same_length(word, word.lower())
+        out[start:end] = new
+    return "".join(out)
+
+
+def _next_word(words: list[str], i: int) -> int | None:
+    j = i + 1
+    while j < len(words) and words[j] in {".", ","}:
+        j += 1
+    ok = j < len(words) and _alpha(words[j]) and words[j] not in STOP_WORDS
+    return j if ok else None
+
+
+def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: NameKnowledge) -> None:
     sentence_start = True
     for i, low in enumerate(words):
         if not low[0].isalnum():
@@ -72,7 +109,11 @@ def truecase(text: str, know: NameKnowledge) -> str:
         if any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
             upper[i] = True
         elif _alpha(low):
-            if sentence_start or low == "i" or low in MONTHS_DAYS:
+            if low in _AGENCY_ABBREVIATIONS or (
+                2 <= len(low) <= 5 and not set(low) & set("aeiouy") and low.isalpha()
+            ):
+                upper[i] = True  # "pd", "mhp", "ccso": agency and unit acronyms
+            elif sentence_start or low == "i" or low in MONTHS_DAYS:
                 cap[i] = True
             elif (
                 len(low) > 1
@@ -82,27 +123,9 @@ def truecase(text: str, know: NameKnowledge) -> str:
             ):
                 cap[i] = True
         sentence_start = False
-    n = len(tokens)
-
-    def next_word(i: int) -> int | None:
-        j = i + 1
-        while j < n and not words[j][0].isalnum() and words[j] in {".", ","}:
-            j += 1
-        return j if j < n and _alpha(words[j]) and words[j] not in STOP_WORDS else None
-
     for i, low in enumerate(words):
-        if not _alpha(low):
-            continue
-        # After a rank or a role noun, and after a first name, comes a name.
-        if low not in STOP_WORDS and (is_rank(low) or low in _ROLES or know.is_first_name(low)):
-            j = next_word(i)
-            cue = is_rank(low) or low in _ROLES
-            if j is not None and (cue or know.is_name(words[j]) or not know.is_english(words[j])):
-                cap[i] = cap[i] or not cue
-                cap[j] = True
-                k = next_word(j)
-                if k is not None and (know.is_name(words[k]) or not know.is_english(words[k])):
-                    cap[k] = True
+        if low == "so" and i > 0 and words[i - 1] in ("county", "parish"):
+            upper[i] = True  # "Canadian County SO"
         # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".
         if low in SUFFIX_WORDS:
             j = i - 1
@@ -111,15 +134,33 @@ def truecase(text: str, know: NameKnowledge) -> str:
                 cap[j] = True
                 taken += 1
                 j -= 1
-            if taken or (i > 0 and words[i - 1].isdigit()):
+            if taken or (i > 0 and words[i - 1][:1].isdigit()):
                 cap[i] = True
-    out = list(text)
-    for (start, end, word), c, u in zip(tokens, cap, upper, strict=True):
-        if u:
-            new = _same_length(word, word.upper())
-        elif c:
-            new = _same_length(word, word[:1].upper() + word[1:].lower())
-        else:
-            new = _same_length(word, word.lower())
-        out[start:end] = new
-    return "".join(out)
+
+
+def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict: bool) -> None:
+    """Names after ranks, role nouns and first names, and "SURNAME, FIRSTNAME"."""
+
+    def namelike(word: str) -> bool:
+        return not know.is_english(word) or (not strict and know.is_name(word))
+
+    for i, low in enumerate(words):
+        if not _alpha(low) or low in STOP_WORDS:
+            continue
+        j = _next_word(words, i)
+        if j is None:
+            continue
+        if is_rank(low) or low in _ROLES:
+            if namelike(words[j]) or (is_rank(low) and know.is_surname(words[j])):
+                cap[j] = True
+                k = _next_word(words, j)
+                if k is not None and (know.is_name(words[k]) and namelike(words[k])):
+                    cap[k] = True
+        elif know.is_first_name(low) and (
+            not know.is_english(words[j]) or (know.is_name(words[j]) and not strict)
+        ):
+            cap[i] = cap[j] = True
+        # "DANIELS, ROBERT" / "daniels, robert": surname, comma, first name.
+        if j == i + 2 and words[i + 1] == "," and know.is_first_name(words[j]):
+            if not know.is_english(low) or (know.is_surname(low) and not strict):
+                cap[i] = cap[j] = True

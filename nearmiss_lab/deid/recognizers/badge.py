@@ -15,7 +15,7 @@ _KEY = (
 _NUMBER = r"(?i:\s*(?:number|num\.?|no\.?|#|id|:)\s*)*"
 _VALUE = r"(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*"
 _PHONETIC = (
-    r"(?:Adam|Boy|Baker|Charles|David|Edward|Frank|George|Henry|Ida|John|King|Lincoln|Mary|Nora|"
+    r"(?i:Adam|Boy|Baker|Charles|David|Edward|Frank|George|Henry|Ida|John|King|Lincoln|Mary|Nora|"
     r"Ocean|Paul|Queen|Robert|Sam|Tom|Union|Victor|William|X-?ray|Young|Zebra|Alpha|Bravo|"
     r"Charlie|Delta|Echo|Foxtrot|Golf|Hotel|India|Juliet|Kilo|Lima|Mike|November|Oscar|Papa|"
     r"Quebec|Romeo|Sierra|Tango|Uniform|Whiskey|Yankee|Zulu)"

@@ -108,6 +108,18 @@ class KnownNameRecognizer(EntityRecognizer):
             ):
                 add(tok.idx, nxt.idx + len(nxt.text), self.SCORE_PAIR)
                 continue
+            # "DANIELS, ROBERT" / "Daniels, Robert": surname, comma, first name.
+            after = doc[i + 2] if i + 2 < n else None
+            if (
+                nxt is not None
+                and after is not None
+                and nxt.text == ","
+                and _is_capitalised(after.text)
+                and know.is_first_name(after.text)
+                and (know.is_surname(word) or not know.is_english(word))
+            ):
+                add(tok.idx, after.idx + len(after.text), self.SCORE_PAIR)
+                continue
             if not know.is_name(word) or tok.tag_ not in ("NNP", "NNPS"):
                 continue
             english = know.is_english(word)

@@ -18,7 +18,7 @@ class PlateRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "keyword plate",
-            rf"\b{_KEY}(?i:\s*(?:number|no\.?|#|:)\s*)*\s*(?:[A-Z]{{2}}\s+)?(?P<value>{_PLATE})\b",
+            rf"\b{_KEY}(?i:\s*(?:number|no\.?|#|:)\s*)*\s*(?:[A-Z]{{2}}\s+)?(?P<value>(?i:{_PLATE}))\b",
             0.75,
         ),
         Pattern("ABC-1234", r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", 0.45),
@@ -32,6 +32,9 @@ class PlateRecognizer(LawPatternRecognizer):
         # A plate has a digit unless a keyword introduced it (vanity plates: "GOFAST").
         if not any(c.isdigit() for c in value) and pattern.name != "keyword plate":
             return False
-        if pattern.name == "keyword plate" and (len(value.replace("-", "").replace(" ", "")) < 3):
-            return False
+        if pattern.name == "keyword plate":
+            if len(value.replace("-", "").replace(" ", "")) < 3:
+                return False
+            if not value.isupper() and not any(c.isdigit() for c in value):
+                return False  # "tag along", "plates were": a lower-case plate has digits
         return None

@@ -21,7 +21,7 @@ FOREIGN_STREET = (
     r"strasse|straße|stræde|gasse|weg|laan|straat|plein|utca|ulica|iela|tänav|gatve|cesta|"
     r"ulice|sokak|caddesi)\b|(?:ul\.|utca|út|tér|odos)\s+[A-Z]\w+)"
 )
-_DIRECTION = r"(?:[NSEW]\.?|North|South|East|West|NE|NW|SE|SW|N\.E\.|N\.W\.|S\.E\.|S\.W\.)"
+_DIRECTION = r"(?:[NSEWnsew]\.?|North|South|East|West|NE|NW|SE|SW|N\.E\.|N\.W\.|S\.E\.|S\.W\.)"
 _STREET_NAME = rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}"
 _SHORT_STREET_NAME = _STREET_NAME.replace("{1,4}", "{1,3}")
 _UNIT_WORD = r"(?i:apt|apartment|suite|ste|unit|#|lot|rm|room|bldg|building|fl|floor|space)"

@@ -1,0 +1,163 @@
+"""De-identification with the real engine: placeholders, propagation, overlaps, re-casing,
+the recognizer declaration file and synth gold recall."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nearmiss_lab.deid import Detection, deidentify_record, detect_records, get_engine
+from nearmiss_lab.deid.evaluate import engine_detector, evaluate_documents, read_gold
+from nearmiss_lab.deid.registry import RecognizerConfigError, load_recognizer_config
+from nearmiss_lab.deid.spans import resolve_overlaps
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine()
+
+
+def _deid(engine, narrative: str, lessons: str = "") -> dict:
+    record = {"narrative": narrative, "lessons_learned": lessons}
+    return deidentify_record(record, engine=engine).record
+
+
+def test_same_person_gets_the_same_placeholder_in_narrative_and_lessons(engine):
+    out = _deid(
+        engine,
+        "Sgt. Ana Kowalczyk and Ofc. Brett Halloran stopped the van. Kowalczyk took cover.",
+        "Halloran says Kowalczyk was right to wait.",
+    )
+    assert "Kowalczyk" not in out["narrative"] + out["lessons_learned"]
+    assert "Halloran" not in out["narrative"] + out["lessons_learned"]
+    assert out["narrative"].count("[PERSON-1]") == 2
+    assert out["narrative"].count("[PERSON-2]") == 1
+    assert out["lessons_learned"] == "[PERSON-2] says [PERSON-1] was right to wait."
+
+
+def test_rank_stays_readable_beside_the_placeholder(engine):
+    out = _deid(engine, "Sgt. Ana Kowalczyk arrived and Ofc. Halloran followed her inside.")
+    assert out["narrative"].startswith("Sgt. [PERSON-1] arrived and Ofc. [PERSON-2]")
+
+
+def test_surname_alone_is_found_after_the_full_name(engine):
+    # "Beck" alone, capitalised at a sentence start, is no name to any recognizer:
+    # only propagation from "Marla Beck" finds it, in both fields.
+    out = _deid(
+        engine,
+        "The caller, Marla Beck, met us outside. Beck pointed at the garage.",
+        "Beck was calm.",
+    )
+    assert "Beck" not in out["narrative"] and "Beck" not in out["lessons_learned"]
+    assert out["lessons_learned"] == "[PERSON-1] was calm."
+
+
+def test_rank_and_surname_and_capitals_propagate(engine):
+    out = _deid(engine, "Deputy Okonkwo-Reyes took the rear. Later DEPUTY OKONKWO-REYES said so.")
+    assert "Okonkwo" not in out["narrative"] and "OKONKWO" not in out["narrative"]
+
+
+def test_all_caps_report_is_recased_for_detection(engine):
+    out = _deid(
+        engine,
+        "I WORK FOR THE CLARKSVILLE POLICE DEPARTMENT. ON 25SEP25 DEPUTY GAGE "
+        "AND I STOPPED TRAVIS SHOWALTER ON ELM DRIVE, PLATE SPU6003.",
+    )
+    text = out["narrative"]
+    for value in ("CLARKSVILLE", "25SEP25", "GAGE", "SHOWALTER", "ELM DRIVE", "SPU6003"):
+        assert value not in text
+    assert text.startswith("I WORK FOR THE [AGENCY-1].")
+
+
+def test_overlaps_leave_no_fragment_and_grow_to_whole_words():
+    text = "Plate ABC-1234x seen near Kowalski's truck"
+    found = resolve_overlaps(
+        text,
+        [
+            Detection(6, 10, "PLATE", 0.9, "PlateRecognizer"),  # "ABC-" cut short
+            Detection(8, 14, "ID", 0.5, "KeywordIdRecognizer"),  # overlaps, inside a word
+            Detection(26, 34, "PERSON", 0.85, "SpacyRecognizer"),  # "Kowalski"
+        ],
+    )
+    assert [(text[d.start : d.end], d.entity_type) for d in found] == [
+        ("ABC-1234x", "PLATE"),
+        ("Kowalski", "PERSON"),
+    ]
+
+
+def test_pattern_recognizer_type_beats_the_ner_type_on_overlap():
+    text = "call 555-0142 now"
+    found = resolve_overlaps(
+        text,
+        [
+            Detection(5, 13, "PERSON", 0.85, "SpacyRecognizer"),
+            Detection(5, 13, "PHONE", 0.6, "PhoneFormsRecognizer"),
+        ],
+    )
+    assert [(d.entity_type, d.start, d.end) for d in found] == [("PHONE", 5, 13)]
+
+
+def test_relative_dates_stay_and_exact_dates_go(engine):
+    out = _deid(
+        engine,
+        "Last night it rained. On 03/14/2023 at 0230 hours we waited fifteen minutes for backup.",
+    )
+    assert out["narrative"].startswith("Last night it rained. On [DATE-1]")
+    assert "fifteen minutes" in out["narrative"]
+
+
+def test_counts_by_type_only(engine):
+    result = deidentify_record(
+        {"narrative": "Ofc. Halloran called 602-272-9781.", "lessons_learned": ""}, engine=engine
+    )
+    assert result.entities == {"PERSON": 1, "PHONE": 1}
+    assert all(isinstance(v, int) for v in result.entities.values())
+
+
+def test_recognizer_declaration_file_is_validated(tmp_path):
+    with pytest.raises(RecognizerConfigError, match="cannot read"):
+        load_recognizer_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "version: 1\nscore_threshold: 0.3\nner_labels: {PERSON: PERSON}\n"
+        "project: []\nsurprise: 1\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(RecognizerConfigError, match="unknown keys"):
+        load_recognizer_config(bad)
+    config = load_recognizer_config()
+    assert ("rank_name", "RankNameRecognizer") in config.project
+
+
+def test_every_declared_recognizer_has_its_own_test_file(repo_dir: Path):
+    for module, _ in load_recognizer_config().project:
+        assert (repo_dir / "tests" / "recognizers" / f"test_{module}.py").is_file(), module
+
+
+def test_plain_presidio_baseline_never_loads_project_recognizers(engine):
+    from presidio_analyzer import AnalyzerEngine
+
+    from nearmiss_lab.deid.engine import create_nlp_engine, quiet_presidio
+
+    with quiet_presidio():
+        plain = AnalyzerEngine(
+            nlp_engine=create_nlp_engine(engine.model), supported_languages=["en"]
+        )
+    modules = {type(r).__module__ for r in plain.registry.recognizers}
+    assert not any(m.startswith("nearmiss_lab") for m in modules)
+
+
+def test_synth_gold_recall_and_precision(engine, synth_small: Path):
+    docs = read_gold(synth_small / "gold" / "deid.jsonl")
+    score = evaluate_documents("synth", docs, engine_detector(engine))
+    assert score.total.gold_tokens > 1000
+    assert score.total.recall >= 0.99
+    assert score.total.precision >= 0.85
+
+
+def test_detection_is_the_same_for_one_record_or_a_batch(engine, synth_small: Path):
+    lines = (synth_small / "gold" / "deid.jsonl").read_text(encoding="utf-8").splitlines()[:6]
+    records = [{"text": json.loads(line)["text"]} for line in lines]
+    assert detect_records(engine, records) == [detect_records(engine, [r])[0] for r in records]
