@@ -15,7 +15,8 @@ import pytest
 
 from nearmiss_lab.bulletin.pipeline import missing
 
-STAGES = [("nearmiss_lab.synth", "generate_corpus"), ("nearmiss_lab.deid", "deidentify_export"),
+STAGES = [("nearmiss_lab.synth", "generate_corpus"),
+          ("nearmiss_lab.deid.pipeline", "deidentify_export"),
           ("nearmiss_lab.ingest", "ingest_many"), ("nearmiss_lab.network", "analyse")]
 
 

@@ -85,13 +85,14 @@ def synthesise(run: PipelineRun, echo: Echo, *, agencies: int, incidents: int, m
             f"{info.start_month} to {info.end_month} -> {corpus}")
 
 
+DEID_MODULE = "nearmiss_lab.deid.pipeline"
+
+
 def _deidentify_function() -> tuple[Callable[..., Any] | None, str | None]:
-    reason = missing("nearmiss_lab.deid", "deidentify_export")
+    reason = missing(DEID_MODULE, "deidentify_export")
     if reason:
         return None, reason
-    from nearmiss_lab.deid import deidentify_export
-
-    return deidentify_export, None
+    return importlib.import_module(DEID_MODULE).deidentify_export, None
 
 
 def deidentify(run: PipelineRun, echo: Echo) -> None:
@@ -101,18 +102,28 @@ def deidentify(run: PipelineRun, echo: Echo) -> None:
     function, reason = _deidentify_function()
     if function is None:
         return _skip(run, echo, "deidentify", reason or "")
+    from nearmiss_lab.config import Settings
+
     started = time.perf_counter()
+    model = Settings.from_env().spacy_model
     entries = json.loads((run.corpus / "agencies.json").read_text(encoding="utf-8"))
     out = run.work / "submissions"
-    records = 0
+    written = rejected = 0
+    entities: dict[str, int] = {}
     for entry in entries:
         folder = out / entry["agency"]
-        result = function(run.corpus / entry["export"], run.corpus / entry["mapping"],
-                          agency=entry["agency"], out=folder)
-        records += int(getattr(result, "records", 0) or 0)
+        # In this process (workers=1): the engine loads once and the ingest's re-scan reuses it.
+        report = function(run.corpus / entry["export"], run.corpus / entry["mapping"],
+                          entry["agency"], folder, model=model, workers=1)
+        written += report.written
+        rejected += len(report.rejected_rows)
+        for kind, n in report.entities.items():
+            entities[kind] = entities.get(kind, 0) + n
         run.submissions.append(folder)
+    replaced = sum(entities.values())
     _record(run, echo, "deidentify", started,
-            f"{len(entries)} agencies, {records} records de-identified -> {out}")
+            f"{len(entries)} agencies: {written} records written, {rejected} rows rejected, "
+            f"{replaced} identifiers replaced ({len(entities)} types) -> {out}")
 
 
 def ingest(run: PipelineRun, echo: Echo) -> None:
