@@ -57,8 +57,7 @@ def _end_month(ctx: click.Context, param: click.Parameter, value: str | None) ->
     "--workers",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes building agencies in parallel (default: one per core, at most 4, from "
-    "20000 incidents up). The files do not depend on it.",
+    help="Processes building agencies in parallel (default 1). The files do not depend on it.",
 )
 @json_option
 def synth_command(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -23,8 +22,6 @@ from nearmiss_lab.synth.scene import AgencyProfile, Scene
 #: Used when no end month is given, so a seed alone fixes every byte of the output.
 DEFAULT_END_MONTH = "2026-06"
 GENERATOR = f"nearmiss-lab {__version__} synth/1"
-#: From this many incidents up, agencies are built in parallel processes by default.
-PARALLEL_MIN = 20000
 # Hours of the day weighted toward evenings and nights, when most close calls are reported.
 _HOUR_WEIGHTS = (5, 5, 4, 3, 2, 2, 2, 3, 4, 4, 4, 4, 4, 5, 5, 5, 6, 6, 7, 7, 7, 7, 6, 6)
 
@@ -256,8 +253,8 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
     progress : callable, optional
         Called with the number of incidents generated since the last call.
     workers : int, optional
-        Processes building agencies in parallel; by default one per core (at most 4) from
-        :data:`PARALLEL_MIN` incidents up. The output is the same for any worker count.
+        Processes building agencies in parallel (default 1: on the shared 2-core reference
+        machine two processes were slower than one). The output is the same for any count.
 
     Returns
     -------
@@ -284,8 +281,7 @@ def generate_corpus(out: Path | str, *, agencies: int, incidents: int, months: i
         raise SynthError("workers must be at least 1")
     jobs = [(root, seed, profile, count, span, model)
             for profile, count in zip(profiles, counts, strict=True)]
-    if workers is None:
-        workers = min(os.cpu_count() or 1, agencies, 4) if incidents >= PARALLEL_MIN else 1
+    workers = min(workers or 1, agencies)
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
