@@ -9,6 +9,7 @@ set a bar length or a node size: they are drawn as a label ``"< k"`` instead.
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -146,11 +147,30 @@ def monthly_counts(
 
 
 def network_positions(graph: nx.Graph, seed: int = 7) -> dict[Any, tuple[float, float]]:
-    """Node positions from networkx's spring layout, seeded so a bulletin rebuilds identically."""
+    """Node positions in [-1, 1]², from networkx's spring layout, seeded.
+
+    Each connected component is laid out on its own and the components are packed in a
+    grid, largest first: one spring layout of a disconnected graph pushes the components to
+    the corners and leaves the middle empty. A connected graph gets exactly
+    ``nx.spring_layout(graph, seed=seed)``.
+    """
     if graph.number_of_nodes() == 0:
         return {}
-    pos = nx.spring_layout(graph, seed=seed, weight="weight")
-    return {node: (float(x), float(y)) for node, (x, y) in pos.items()}
+    components = sorted((sorted(c, key=str) for c in nx.connected_components(graph)),
+                        key=lambda c: (-len(c), str(c[0])))
+    cols = math.ceil(math.sqrt(len(components)))
+    rows = math.ceil(len(components) / cols)
+    shrink = 1.0 if len(components) == 1 else 0.75
+    pos: dict[Any, tuple[float, float]] = {}
+    for i, nodes in enumerate(components):
+        sub = graph.subgraph(nodes)
+        layout = nx.spring_layout(sub, seed=seed, weight="weight") if len(nodes) > 1 \
+            else {nodes[0]: (0.0, 0.0)}
+        r, c = divmod(i, cols)
+        cx, cy = -1 + (2 * c + 1) / cols, 1 - (2 * r + 1) / rows
+        for node, (x, y) in layout.items():
+            pos[node] = (cx + float(x) * shrink / cols, cy + float(y) * shrink / rows)
+    return pos
 
 
 def network_figure(

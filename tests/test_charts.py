@@ -94,3 +94,19 @@ def test_an_edge_with_a_small_count_is_drawn_at_the_thinnest_width():
     lines = re.findall(r'<line [^>]*aria-roledescription="rule mark"[^>]*>', svg)
     widths = sorted(float(re.search(r'stroke-width="([0-9.]+)"', ln).group(1)) for ln in lines)
     assert len(widths) == 2 and widths[0] < widths[1]
+
+
+def test_components_are_packed_in_a_grid_inside_the_unit_box():
+    graph = nx.Graph([("A", "B"), ("B", "C"), ("D", "E"), ("F", "G")])
+    pos = charts.network_positions(graph, seed=7)
+    assert set(pos) == set(graph)
+    assert all(-1 <= x <= 1 and -1 <= y <= 1 for x, y in pos.values())
+    # Each component stays in its own grid cell: the components do not overlap.
+    boxes = []
+    for comp in nx.connected_components(graph):
+        xs = [pos[n][0] for n in comp]
+        ys = [pos[n][1] for n in comp]
+        boxes.append((min(xs), max(xs), min(ys), max(ys)))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
