@@ -1,33 +1,33 @@
 """Robust, streaming readers for record files (JSON Lines, or one JSON document).
 
 A bad line is an issue on that line, never an exception: the reader keeps going so every other
-line is still validated. Lines longer than ``max_line_bytes`` are skipped in bounded chunks
-(never held in memory). Duplicate keys and NaN/Infinity are found while parsing, through the
+line is still validated. The file is read in blocks of whole lines
+(:mod:`nearmiss_lab.validate.blocks`); lines longer than ``max_line_bytes`` are skipped in
+bounded chunks. Duplicate keys and NaN/Infinity are found while parsing, through the
 decoder's hooks, because Python's ``json`` silently keeps the last duplicate and accepts NaN.
 No issue message quotes the input.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
+import os
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import jiter
 
 from nearmiss_lab.issues import Issue, Severity
+from nearmiss_lab.validate.blocks import CHUNK_BYTES, LINES, LONG, Block, iter_blocks, split_lines
 
 #: Longest accepted line (bytes, newline excluded). A record is at most ~130 kB of UTF-8
 #: (20 000 + 10 000 characters of text), so 1 MiB leaves room and still bounds memory.
 DEFAULT_MAX_LINE_BYTES = 1 << 20
 #: Largest ``.json`` file read whole (bytes); JSON Lines files are streamed and have no limit.
 DEFAULT_MAX_JSON_FILE_BYTES = 256 << 20
-_CHUNK = 1 << 20
 _BOM = b"\xef\xbb\xbf"
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -137,24 +137,53 @@ def _check_value(value: Any, flags: _Flags, file: str, line: int) -> ParsedLine:
     return ParsedLine(line, value, [])
 
 
-def _raw_lines(handle: IO[bytes], max_line_bytes: int) -> Iterator[tuple[bytes | None, int]]:
-    """Yield ``(line, nbytes)``; ``line`` is None for a line longer than ``max_line_bytes``."""
-    readline = handle.readline
-    while True:
-        raw = readline(max_line_bytes + 1)
-        if not raw:
-            return
-        nbytes = len(raw)
-        if nbytes > max_line_bytes and not raw.endswith(b"\n"):
-            # Skip the rest of the line in bounded chunks: never hold it whole.
-            while True:
-                rest = readline(_CHUNK)
-                nbytes += len(rest)
-                if not rest or rest.endswith(b"\n"):
-                    break
-            yield None, nbytes
-            continue
-        yield raw, nbytes
+class LineParser:
+    """Parse one line of a JSON Lines file into a :class:`ParsedLine` (never raises).
+
+    Shared by :func:`read_jsonl` and the batch validator, so both read a line the same way.
+    """
+
+    __slots__ = ("file", "max_line_bytes", "slow")
+
+    def __init__(self, file: str, max_line_bytes: int) -> None:
+        self.file = file
+        self.max_line_bytes = max_line_bytes
+        self.slow = _SlowParser(file)
+
+    def parse(self, raw: bytes, lineno: int, newline: bool) -> ParsedLine:
+        """Parse ``raw`` (the line without its newline; ``newline`` says whether it had one)."""
+        file = self.file
+        nbytes = len(raw) + newline
+        if len(raw) > self.max_line_bytes:
+            return ParsedLine(lineno, None, [_issue(
+                READ_LINE_TOO_LONG, Severity.ERROR,
+                f"line is longer than {self.max_line_bytes} bytes and was not read", file,
+                lineno)], nbytes)
+        issues: list[Issue] = []
+        if lineno == 1 and raw.startswith(_BOM):
+            raw = raw[len(_BOM):]
+            issues.append(_issue(READ_BOM, Severity.WARNING,
+                                 "file starts with a UTF-8 byte order mark (ignored)", file,
+                                 lineno))
+        try:
+            # Fast path: a strict Rust parser that rejects duplicate keys and NaN itself.
+            value = jiter.from_json(raw, allow_inf_nan=False, catch_duplicate_keys=True)
+        except ValueError:
+            # Its messages quote the input, so never use them: classify with the stdlib, on
+            # the line as it was (the newline moves the column of an "Expecting value").
+            parsed = self.slow.parse(raw + b"\n" if newline else raw, lineno)
+        else:
+            if type(value) is dict:
+                return ParsedLine(lineno, value, issues, nbytes)
+            parsed = _check_value(value, _Flags(), file, lineno)
+        parsed.issues[:0] = issues
+        parsed.nbytes = nbytes
+        return parsed
+
+
+def is_content(parsed: ParsedLine) -> bool:
+    """True unless the entry is a blank line (a file of blank lines holds no records)."""
+    return parsed.record is not None or parsed.issues[-1].code != READ_BLANK_LINE
 
 
 def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
@@ -171,8 +200,8 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
     path : str or Path
         The file to read.
     max_line_bytes : int
-        Longest accepted line in bytes; longer lines are skipped without being loaded and
-        reported as ``read-line-too-long``.
+        Longest accepted line in bytes; longer lines are reported as ``read-line-too-long``
+        (a line longer than ``max_line_bytes`` plus 1 MiB is never held in memory).
     max_json_bytes : int
         Largest ``.json`` file read whole.
     allow_empty : bool
@@ -194,61 +223,43 @@ def read_jsonl(path: str | Path, *, max_line_bytes: int = DEFAULT_MAX_LINE_BYTES
         yield from read_json_file(path, max_bytes=max_json_bytes)
         return
     file = str(path)
-    slow = _SlowParser(file)
-    from_json = jiter.from_json
+    parser = LineParser(file, max_line_bytes)
     seen_content = False
     lineno = 0
-    gz = path.suffix.lower() == ".gz"
-    with path.open("rb") as raw_handle:
-        handle = cast(IO[bytes], gzip.GzipFile(fileobj=raw_handle, mode="rb") if gz
-                      else raw_handle)
-        lines = _raw_lines(handle, max_line_bytes)
-        while True:
-            try:
-                raw, nbytes = next(lines)
-            except StopIteration:
-                break
-            except (EOFError, zlib.error, gzip.BadGzipFile):
-                seen_content = True
-                yield ParsedLine(lineno + 1, None, [_issue(
-                    READ_COMPRESSED_CORRUPT, Severity.ERROR,
-                    "the gzip stream is corrupt or truncated; reading stopped here", file,
-                    lineno + 1)])
-                break
-            lineno += 1
-            if raw is None:
-                seen_content = True
-                yield ParsedLine(lineno, None, [_issue(
-                    READ_LINE_TOO_LONG, Severity.ERROR,
-                    f"line is longer than {max_line_bytes} bytes and was not read", file,
-                    lineno)], nbytes)
-                continue
-            issues: list[Issue] = []
-            if lineno == 1 and raw.startswith(_BOM):
-                raw = raw[len(_BOM):]
-                issues.append(_issue(READ_BOM, Severity.WARNING,
-                                     "file starts with a UTF-8 byte order mark (ignored)", file,
-                                     lineno))
-            try:
-                # Fast path: a strict Rust parser that rejects duplicate keys and NaN itself.
-                value = from_json(raw, allow_inf_nan=False, catch_duplicate_keys=True)
-            except ValueError:
-                # Its messages quote the input, so never use them: classify with the stdlib.
-                parsed = slow.parse(raw, lineno)
-            else:
-                if type(value) is dict:
-                    seen_content = True
-                    yield ParsedLine(lineno, value, issues, nbytes)
-                    continue
-                parsed = _check_value(value, _Flags(), file, lineno)
-            if parsed.record is not None or parsed.issues[-1].code != READ_BLANK_LINE:
-                seen_content = True
-            parsed.issues[:0] = issues
-            parsed.nbytes = nbytes
-            yield parsed
+    for block in iter_blocks(path, max_line_bytes):
+        lineno = block.first_line
+        if block.kind == LINES:
+            lines = split_lines(block.data)
+            last = len(lines) - 1
+            ends_with_newline = block.data.endswith(b"\n")
+            for offset, raw in enumerate(lines):
+                lineno = block.first_line + offset
+                parsed = parser.parse(raw, lineno, offset < last or ends_with_newline)
+                seen_content = seen_content or is_content(parsed)
+                yield parsed
+        else:
+            seen_content = True
+            yield blocked_entry(block, file, max_line_bytes)
     if not seen_content and not allow_empty:
-        yield ParsedLine(max(lineno, 1), None, [_issue(
-            READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, max(lineno, 1))])
+        yield ParsedLine(max(lineno, 1), None, [empty_file_issue(file, max(lineno, 1))])
+
+
+def empty_file_issue(file: str, line: int) -> Issue:
+    """The issue of a JSON Lines file without a single record (blank lines aside)."""
+    return _issue(READ_EMPTY_FILE, Severity.ERROR, "file holds no records", file, line)
+
+
+def blocked_entry(block: Block, file: str, max_line_bytes: int) -> ParsedLine:
+    """The entry of a :data:`LONG` or :data:`CORRUPT` block."""
+    if block.kind == LONG:
+        return ParsedLine(block.first_line, None, [_issue(
+            READ_LINE_TOO_LONG, Severity.ERROR,
+            f"line is longer than {max_line_bytes} bytes and was not read", file,
+            block.first_line)], block.nbytes)
+    return ParsedLine(block.first_line, None, [_issue(
+        READ_COMPRESSED_CORRUPT, Severity.ERROR,
+        "the gzip stream is corrupt or truncated; reading stopped here", file,
+        block.first_line)])
 
 
 class _SlowParser:
@@ -308,7 +319,7 @@ def read_json_file(path: str | Path, *,
     path = Path(path)
     file = str(path)
     with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
+        data = _read_at_most(handle, max_bytes + 1)
     if len(data) > max_bytes:
         yield ParsedLine(1, None, [_issue(READ_FILE_TOO_LARGE, Severity.ERROR,
                                           f"file is larger than {max_bytes} bytes; use JSON "
@@ -349,6 +360,31 @@ def read_json_file(path: str | Path, *,
         yield parsed
         return
     yield from _read_array(text, pos, line, decoder, flags, file, first_issues)
+
+
+def _read_at_most(handle: IO[bytes], limit: int) -> bytes:
+    """Read up to ``limit`` bytes, allocating for what the file holds, not for the limit.
+
+    ``read(n)`` allocates ``n`` bytes before reading, so asking for the 256 MiB limit cost
+    256 MiB for every small manifest. Ask for the file's size (plus one byte, to see that it
+    ended) and read on in chunks only if it turns out longer (a growing file, a pipe).
+    """
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, AttributeError, ValueError):
+        size = 0
+    parts: list[bytes] = []
+    total = 0
+    want = min(size + 1, limit)
+    while total < limit:
+        want = min(want, limit - total)
+        chunk = handle.read(want)
+        parts.append(chunk)
+        total += len(chunk)
+        if len(chunk) < want:
+            break  # end of file
+        want = CHUNK_BYTES
+    return b"".join(parts)
 
 
 def _read_array(text: str, pos: int, line: int, decoder: json.JSONDecoder, flags: _Flags,

@@ -234,13 +234,14 @@ def validate_records_file(path: str | Path, kind: str = "incident", *,
                           agency: str | None = None, schema_version: str | None = None,
                           max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
                           on_progress: Callable[[int], None] | None = None,
-                          allow_empty: bool = False) -> Report:
+                          allow_empty: bool = False, workers: int = 1) -> Report:
     """Validate every entry of a record file and return one :class:`Report`.
 
     Parameters
     ----------
     path : str or Path
-        JSON Lines file, or ``.json`` file with one object or an array of objects.
+        JSON Lines file (optionally ``.gz``), or ``.json`` file with one object or an array
+        of objects.
     kind : str
         Document kind of every entry (default ``incident``).
     taxonomy, period, today, agency
@@ -250,19 +251,52 @@ def validate_records_file(path: str | Path, kind: str = "incident", *,
     max_line_bytes : int
         Longest accepted line.
     on_progress : callable, optional
-        Called with bytes consumed, for progress bars.
+        Called with bytes consumed, for progress bars (once per block of about 1 MiB).
     allow_empty : bool
         When True an empty file is fine (a zero report).
+    workers : int
+        Processes that check JSON Lines blocks in parallel (default 1: this process only).
+        The report, issue order included, is the same for any number; ``.json`` files are
+        always read here.
 
     Returns
     -------
     Report
-        ``records_checked`` counts entries (non-blank lines), readable or not.
+        ``records_checked`` counts entries (non-blank lines), readable or not. The same
+        issues, in the same order, as :func:`iter_checked_records` yields.
 
     Raises
     ------
     OSError
         The file cannot be opened.
+    """
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
+    if Path(path).suffix.lower() == ".json":
+        return _validate_streaming(path, kind, taxonomy=taxonomy, period=period, today=today,
+                                   agency=agency, schema_version=schema_version,
+                                   max_line_bytes=max_line_bytes, on_progress=on_progress,
+                                   allow_empty=allow_empty)
+    from nearmiss_lab.validate.batch import FileJob, validate_lines_file
+
+    rules = RuleContext(taxonomy or load_taxonomy(), period, today) if kind == "incident" \
+        else None
+    job = FileJob(str(path), kind, max_line_bytes, rules, agency, schema_version)
+    return validate_lines_file(path, job, workers=workers, on_progress=on_progress,
+                               allow_empty=allow_empty)
+
+
+def _validate_streaming(path: str | Path, kind: str = "incident", *,
+                        taxonomy: Taxonomy | None = None,
+                        period: tuple[str, str] | None = None, today: date | None = None,
+                        agency: str | None = None, schema_version: str | None = None,
+                        max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
+                        on_progress: Callable[[int], None] | None = None,
+                        allow_empty: bool = False) -> Report:
+    """:func:`validate_records_file` one :class:`CheckedRecord` at a time.
+
+    Used for ``.json`` files, and by the tests as the reference the block-wise path must
+    agree with.
     """
     report = Report()
     other_version = 0

@@ -107,6 +107,9 @@ _BY_CODE: dict[str, Rule] = {r.code: r for r in RULES if r.scope != "schema"}
 _FACTOR_CODE = re.compile(r"^(HF|EQ|ENV|PROC|ACT|THREAT|TAC|ROAD)\.[A-Z][A-Z0-9_]*\Z")
 _ACTIVITY_CODE = re.compile(r"^ACT\.[A-Z][A-Z0-9_]*\Z")
 YEAR_MONTH = re.compile(r"^(19|20)[0-9]{2}-(0[1-9]|1[0-2])\Z")
+#: Distinct occurred_month values whose rule outcome a context remembers (input decides how
+#: many there are, so the cache is bounded).
+_MONTH_CACHE_MAX = 4096
 
 
 def rule_issue(code: str, pointer: str, message: str, hint: str | None = None) -> Issue:
@@ -134,7 +137,8 @@ class RuleContext:
         Reference date for R-005 (default: today, UTC, read when the context is made).
     """
 
-    __slots__ = ("taxonomy", "period", "month_now", "factor_codes", "activity_codes")
+    __slots__ = ("taxonomy", "period", "month_now", "factor_codes", "activity_codes",
+                 "_month_cache")
 
     def __init__(self, taxonomy: Taxonomy, period: tuple[str, str] | None = None,
                  today: date | None = None) -> None:
@@ -143,36 +147,45 @@ class RuleContext:
         self.month_now = current_month(today)
         self.factor_codes = frozenset(c for c in taxonomy.codes if not c.startswith("ACT."))
         self.activity_codes = frozenset(c for c in taxonomy.codes if c.startswith("ACT."))
+        self._month_cache: dict[str, tuple[Issue, ...]] = {}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable for worker processes: the taxonomy's entries (a mappingproxy) are not
+        # needed here, only its version and codes; the month is kept, not re-read.
+        tax = self.taxonomy
+        slim = Taxonomy(tax.version, tax.codes, tax.categories, {})
+        return (_restore_context, (slim, self.period, self.month_now))
 
     def check(self, record: dict[str, Any]) -> list[Issue]:
         """Return the record-rule issues (R-001..R-011) of one incident."""
         issues: list[Issue] = []
-        factors = record.get("factors")
+        get = record.get
+        factors = get("factors")
         if type(factors) is list and factors:
             self._factors(factors, record, issues)
-        activities = record.get("activities")
+        activities = get("activities")
         if type(activities) is list:
             known = self.activity_codes
-            for i, code in enumerate(activities):
-                if code not in known and isinstance(code, str) and _ACTIVITY_CODE.match(code):
-                    issues.append(rule_issue("rule-unknown-activity-code", f"/activities/{i}",
-                                             f"code is not in taxonomy {self.taxonomy.version}"))
-        month = record.get("occurred_month")
-        if isinstance(month, str) and YEAR_MONTH.match(month):
-            if month > self.month_now:
-                issues.append(rule_issue("rule-occurred-in-future", "/occurred_month",
-                                         "the month is in the future"))
-            if self.period is not None:
-                start, end = self.period
-                if month > end:
-                    issues.append(rule_issue("rule-occurred-after-period", "/occurred_month",
-                                             "the month is after the end of the submission "
-                                             "period"))
-                elif month < start:
-                    issues.append(rule_issue("rule-occurred-before-period", "/occurred_month",
-                                             "the month is before the start of the submission "
-                                             "period"))
-        narrative = record.get("narrative")
+            try:
+                all_known = known.issuperset(activities)
+            except TypeError:  # an unhashable entry (the schema reports its type)
+                all_known = False
+            if not all_known:
+                for i, code in enumerate(activities):
+                    if isinstance(code, str) and code not in known and _ACTIVITY_CODE.match(code):
+                        issues.append(rule_issue(
+                            "rule-unknown-activity-code", f"/activities/{i}",
+                            f"code is not in taxonomy {self.taxonomy.version}"))
+        month = get("occurred_month")
+        if isinstance(month, str):
+            found = self._month_cache.get(month)
+            if found is None:
+                found = self._month_issues(month)
+                if len(self._month_cache) < _MONTH_CACHE_MAX:
+                    self._month_cache[month] = found
+            if found:
+                issues.extend(found)
+        narrative = get("narrative")
         if (isinstance(narrative, str) and narrative
                 # strip() only when it can matter: short, or white space at either end
                 and (len(narrative) < NARRATIVE_MIN_CHARS or narrative[0].isspace()
@@ -183,26 +196,50 @@ class RuleContext:
                                      "characters"))
         return issues
 
+    def _month_issues(self, month: str) -> tuple[Issue, ...]:
+        """R-005..R-007 for one ``occurred_month`` value (cached: few distinct months occur)."""
+        if not YEAR_MONTH.match(month):
+            return ()
+        issues = []
+        if month > self.month_now:
+            issues.append(rule_issue("rule-occurred-in-future", "/occurred_month",
+                                     "the month is in the future"))
+        if self.period is not None:
+            start, end = self.period
+            if month > end:
+                issues.append(rule_issue("rule-occurred-after-period", "/occurred_month",
+                                         "the month is after the end of the submission "
+                                         "period"))
+            elif month < start:
+                issues.append(rule_issue("rule-occurred-before-period", "/occurred_month",
+                                         "the month is before the start of the submission "
+                                         "period"))
+        return tuple(issues)
+
     def _factors(self, factors: list[Any], record: dict[str, Any], issues: list[Issue]) -> None:
         known = self.factor_codes
-        seen: set[tuple[Any, Any]] = set()
+        seen: set[tuple[str, str]] = set()
         for i, factor in enumerate(factors):
             if type(factor) is not dict:
                 continue
             code, source = factor.get("code"), factor.get("source")
-            if code not in known and isinstance(code, str) and _FACTOR_CODE.match(code):
-                if code.startswith("ACT."):
-                    issues.append(rule_issue("rule-activity-in-factors", f"/factors/{i}/code",
-                                             "an ACT code belongs in activities, not factors"))
-                else:
-                    issues.append(rule_issue("rule-unknown-factor-code", f"/factors/{i}/code",
-                                             f"code is not in taxonomy {self.taxonomy.version}"))
-            key = (code, source)
-            if isinstance(code, str) and isinstance(source, str):
-                if key in seen:
-                    issues.append(rule_issue("rule-duplicate-factor", f"/factors/{i}",
-                                             "the same code and source appear earlier"))
-                seen.add(key)
+            if isinstance(code, str):
+                # str first: a list or object code is unhashable (the schema reports it)
+                if code not in known and _FACTOR_CODE.match(code):
+                    if code.startswith("ACT."):
+                        issues.append(rule_issue("rule-activity-in-factors",
+                                                 f"/factors/{i}/code",
+                                                 "an ACT code belongs in activities, not factors"))
+                    else:
+                        issues.append(rule_issue("rule-unknown-factor-code", f"/factors/{i}/code",
+                                                 f"code is not in taxonomy "
+                                                 f"{self.taxonomy.version}"))
+                if isinstance(source, str):
+                    key = (code, source)
+                    if key in seen:
+                        issues.append(rule_issue("rule-duplicate-factor", f"/factors/{i}",
+                                                 "the same code and source appear earlier"))
+                    seen.add(key)
             if source == "extracted":
                 evidence = factor.get("evidence")
                 if not evidence:
@@ -212,6 +249,13 @@ class RuleContext:
                                                  "an extracted factor has no evidence span"))
                 elif type(evidence) is list:
                     _check_spans(evidence, i, record, issues)
+
+
+def _restore_context(taxonomy: Taxonomy, period: tuple[str, str] | None,
+                     month_now: str) -> RuleContext:
+    context = RuleContext(taxonomy, period)
+    context.month_now = month_now
+    return context
 
 
 def _check_spans(evidence: list[Any], i: int, record: dict[str, Any],
