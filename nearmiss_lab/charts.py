@@ -229,19 +229,21 @@ def network_figure(
         small = c is None or is_small(c, k)
         node_rows.append({
             "x": pos[node][0], "y": pos[node][1], "code": str(node),
-            "size": 60.0 if small else float(60 + 12 * min(c, 400) ** 0.75),
+            "size": 60.0 if small or c is None else float(60 + 12 * min(c, 400) ** 0.75),
             "label": f"{node} ({suppress_count(c, k)})" if c is not None else str(node),
             "small": small,
         })
-    scale_x = alt.Scale(domain=[-1.25, 1.25])
-    scale_y = alt.Scale(domain=[-1.15, 1.15])
-    no_axis = {"axis": None}
+    def x() -> alt.X:
+        return alt.X("x:Q", scale=alt.Scale(domain=[-1.25, 1.25]), axis=None)
+
+    def y() -> alt.Y:
+        return alt.Y("y:Q", scale=alt.Scale(domain=[-1.15, 1.15]), axis=None)
+
     edges = (
         alt.Chart(pl.DataFrame(edge_rows))
         .mark_rule(opacity=0.55)
         .encode(
-            x=alt.X("x:Q", scale=scale_x, **no_axis), y=alt.Y("y:Q", scale=scale_y, **no_axis),
-            x2="x2:Q", y2="y2:Q",
+            x=x(), y=y(), x2="x2:Q", y2="y2:Q",
             strokeWidth=alt.StrokeWidth("width:Q", legend=None),
             color=alt.condition(alt.datum.emerging, alt.value(RISE_COLOUR), alt.value("#8aa1b8")),
         )
@@ -250,7 +252,7 @@ def network_figure(
         alt.Chart(pl.DataFrame(node_rows))
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=1)
         .encode(
-            x=alt.X("x:Q", scale=scale_x, **no_axis), y=alt.Y("y:Q", scale=scale_y, **no_axis),
+            x=x(), y=y(),
             size=alt.Size("size:Q", legend=None, scale=None),
             color=alt.condition(alt.datum.small, alt.value(SUPPRESSED_COLOUR),
                                 alt.value(BAR_COLOUR)),
@@ -259,8 +261,7 @@ def network_figure(
     labels = (
         alt.Chart(pl.DataFrame(node_rows))
         .mark_text(dy=-11, fontSize=10, color="#222")
-        .encode(x=alt.X("x:Q", scale=scale_x, **no_axis), y=alt.Y("y:Q", scale=scale_y, **no_axis),
-                text="label:N")
+        .encode(x=x(), y=y(), text="label:N")
     )
     layers = [nodes, labels] if not edge_rows else [edges, nodes, labels]
     chart = alt.layer(*layers).properties(width=640, height=480, title=title)

@@ -118,3 +118,25 @@ def test_submission_quality_notebook_runs_and_shows_coverage_with_zero_reports(s
         assert f">{heading}</h" in html
     assert "0 (zero report)" in html  # AG-ZERO's zero report for 2024-07
     assert "AG-GONE" in html
+
+
+def test_deidentification_review_notebook_runs_on_an_agency_export(tmp_path):
+    import json
+
+    from nearmiss_lab.synth import generate_corpus
+
+    generate_corpus(tmp_path / "corpus", agencies=1, incidents=4, months=1, seed=3)
+    entry = json.loads((tmp_path / "corpus" / "agencies.json").read_text())[0]
+    run = execute_notebook("03-deidentification-review", {
+        "export": str(tmp_path / "corpus" / entry["export"]),
+        "mapping": str(tmp_path / "corpus" / entry["mapping"]),
+        "agency": entry["agency"], "limit": 4, "low_confidence": 0.99,
+    }, tmp_path / "03.ipynb")
+    html = _html_outputs(run.notebook)
+    for heading in (f"De-identification review: {entry['agency']}",
+                    "Records as they will be submitted", "Low-confidence detections"):
+        assert f">{heading}</h" in html
+    assert html.count('<div class="nm-report">') == 4
+    assert '<mark class="nm-repl' in html and "[PERSON-1]</mark>" in html
+    # With the threshold at 0.99 nearly every replacement is listed for review, in context.
+    assert html.count("<tr>") > 5

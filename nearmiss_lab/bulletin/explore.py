@@ -56,9 +56,9 @@ def load_network(
     root = resolve_store(store)
     version = store_version(root, "incidents")
     frame = load_incidents(root, version=version).collect()
-    months = frame["occurred_month"].drop_nulls()
-    first = since or (months.min() if len(months) else "")
-    last = until or (months.max() if len(months) else "")
+    months = sorted(frame["occurred_month"].drop_nulls().unique().to_list())
+    first: str = since or (months[0] if months else "")
+    last: str = until or (months[-1] if months else "")
     network = analyse(frame, period=(first or None, last or None),
                       baseline_months=baseline_months, min_count=min_count, fdr=fdr,
                       store_version=version)

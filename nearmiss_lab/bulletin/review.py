@@ -119,14 +119,16 @@ def deidentify_for_review(
             export_path, mapping_path = _sample_export(Path(tmp), limit)
         else:
             export_path, mapping_path = Path(export), Path(mapping)
-        rows_read, errors, codes, drafts = 0, 0, Counter(), []
-        for row in read_export(export_path, load_mapping(mapping_path)):
+        rows_read, errors = 0, 0
+        codes: Counter[str] = Counter()
+        drafts: list[tuple[int, dict[str, Any]]] = []
+        for intake_row in read_export(export_path, load_mapping(mapping_path)):
             rows_read += 1
-            codes.update(i.code for i in row.issues)
-            if row.draft is None:
+            codes.update(i.code for i in intake_row.issues)
+            if intake_row.draft is None:
                 errors += 1
             else:
-                drafts.append((row.row, row.draft))
+                drafts.append((intake_row.row, intake_row.draft))
             if len(drafts) >= limit:
                 break
     engine = get_engine()
