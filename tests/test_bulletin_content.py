@@ -264,7 +264,7 @@ def test_reports_of_the_week_prefer_incidents_with_significant_pairs_and_ask_que
 
 
 def test_provenance_cites_versions_parameters_and_a_data_hash(tmp_path, data):
-    prov = bulletin.provenance(data)
+    prov = bulletin.provenance_record(data)
     for key in ("bulletin_id", "table_versions", "schema_version", "package_version",
                 "parameters", "data_hash", "taxonomy_version"):
         assert key in prov

@@ -20,7 +20,11 @@ from nearmiss_lab.bulletin.data import (
     shift_month,
 )
 from nearmiss_lab.bulletin.params import NOTEBOOK_PARAMETERS, ParameterError, check_parameters
-from nearmiss_lab.bulletin.provenance import bulletin_id, methods_and_provenance, provenance
+from nearmiss_lab.bulletin.provenance import (
+    bulletin_id,
+    methods_and_provenance,
+    provenance_record,
+)
 from nearmiss_lab.bulletin.sections import (
     emerging_pairs,
     headline,
@@ -44,7 +48,7 @@ __all__ = [
     "load_bulletin_data",
     "methods_and_provenance",
     "network_figure",
-    "provenance",
+    "provenance_record",
     "reports_of_the_week",
     "shift_month",
     "significant_pairs",

@@ -30,7 +30,7 @@ def bulletin_id(period: str, store_version: int | None, parameters: dict[str, An
     Examples
     --------
     >>> bulletin_id("2024-06", 3, {"k": 5})
-    'nmb-2024-06-v3-a1ad2d6e'
+    'nmb-2024-06-v3-519b31b3'
     """
     canonical = json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:8]
@@ -49,7 +49,7 @@ def tool_versions() -> dict[str, str]:
     return versions
 
 
-def provenance(data: BulletinData) -> dict[str, Any]:
+def provenance_record(data: BulletinData) -> dict[str, Any]:
     """Everything needed to rebuild or audit a bulletin, as a JSON-ready dict."""
     from nearmiss_lab.spec import INCIDENT_SCHEMA_VERSION, TAXONOMY_VERSION
 
@@ -82,7 +82,7 @@ def methods_and_provenance(data: BulletinData, out: str = "") -> Html:
     out : str
         Folder to write ``provenance.json`` into (the bulletin's folder); ``""`` writes nothing.
     """
-    prov = provenance(data)
+    prov = provenance_record(data)
     written = []
     if out:
         path = Path(out) / PROVENANCE_FILE
