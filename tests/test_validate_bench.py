@@ -12,12 +12,16 @@ def test_bench_validate_quick_prints_both_inputs_and_all_tools(repo_dir):
                           "--quick"], capture_output=True, text=True, timeout=600, check=True)
     lines = out.stdout.splitlines()
     assert lines[0].startswith("validate benchmark: 500 records")
-    tools = [line.split("  ")[0] for line in lines if line.startswith(("plain", "json.", "near"))]
+    tools = [line.split("  ")[0] for line in lines
+             if line.startswith(("plain", "json.", "jiter", "near"))]
     assert tools == ["plain jsonschema (Draft202012Validator, iter_errors)",
                      "json.loads + jsonschema-rs is_valid (no report)",
-                     "nearmiss validate_records_file (full report)"] * 2
+                     "jiter strict parse only (no validation)",
+                     "nearmiss validate_records_file (full report)",
+                     "nearmiss validate_records_file, 2 workers"] * 2
+    assert sum(line.startswith("input: ") and "load average" in line for line in lines) == 2
     assert any(line.startswith("goal >= 100,000 records/s on valid data: ") for line in lines)
     # on the broken input ours reports more issues than jsonschema: the rules find unknown codes
     broken = lines[lines.index(next(x for x in lines if x.startswith("input: 10% invalid"))):]
     issues = [int(line.split()[-1]) for line in broken if line.startswith(("plain", "near"))]
-    assert issues == [33, 50]
+    assert issues == [33, 50, 50]

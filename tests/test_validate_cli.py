@@ -213,3 +213,31 @@ def test_max_line_bytes_option(tmp_path, record):
     code, out, _ = _run("--json", "--max-line-bytes", "1024", path)
     assert code == 1 and [i["code"] for i in json.loads(out)["issues"]] == ["read-line-too-long"]
     assert _run("--max-line-bytes", "10", path)[0] == 2  # below the minimum: usage error
+
+
+@pytest.mark.parametrize("as_json", [False, True])
+def test_workers_option_prints_exactly_what_one_process_prints(tmp_path, record, monkeypatch,
+                                                               as_json):
+    from nearmiss_lab.validate import blocks
+
+    monkeypatch.setattr(blocks, "CHUNK_BYTES", 2048)  # many blocks from a small file
+    lines = [json.dumps({**record, "record_id": f"w-{i}"}) for i in range(40)]
+    lines += _canaried_lines(record) + ["", json.dumps({**record, "record_id": "w-3"})]
+    path = tmp_path / "r.jsonl"
+    path.write_text("\n".join(lines * 2) + "\n")
+    folder = tmp_path / "sub"
+    write_submission([{**record, "record_id": f"s-{i}"} for i in range(60)], folder,
+                     agency="AG-K7Q2", period=("2024-01", "2024-03"), deidentification={},
+                     tools={})
+    flag = ["--json"] if as_json else []
+    serial = _run(*flag, path, folder)
+    parallel = _run(*flag, "--workers", "2", path, folder)
+    assert serial[0] == 1 and "submission-duplicate-record-id" in serial[1]
+    assert parallel == serial
+    assert CANARY not in parallel[1] + parallel[2]
+
+
+def test_workers_below_one_is_a_usage_error(tmp_path, record):
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    assert _run("--workers", "0", path)[0] == 2

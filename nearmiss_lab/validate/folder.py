@@ -39,7 +39,8 @@ def records_file_issues(folder: Path, name: str) -> tuple[Path, list[Issue]]:
 def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
                         today: date | None = None,
                         max_line_bytes: int = DEFAULT_MAX_LINE_BYTES,
-                        on_progress: Callable[[int], None] | None = None) -> Report:
+                        on_progress: Callable[[int], None] | None = None,
+                        workers: int = 1) -> Report:
     """Validate a submission folder as the hub would before ingesting it.
 
     Checks, in order: the manifest (present, readable, schema-valid, R-025); the records file
@@ -61,6 +62,9 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
         Longest accepted record line.
     on_progress : callable, optional
         Called with bytes consumed while reading records.
+    workers : int
+        Processes that check the records in parallel (see
+        :func:`~nearmiss_lab.validate.validate_records_file`; same report for any number).
 
     Returns
     -------
@@ -94,7 +98,7 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
         path, "incident", taxonomy=taxonomy, period=period, today=today,
         agency=manifest["agency"], schema_version=manifest["incident_schema_version"],
         max_line_bytes=max_line_bytes, on_progress=on_progress,
-        allow_empty=manifest["record_count"] == 0)
+        allow_empty=manifest["record_count"] == 0, workers=workers)
     report.extend(records.issues)
     report.records_checked = records.records_checked
     if records.records_checked != manifest["record_count"]:

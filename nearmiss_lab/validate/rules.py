@@ -248,7 +248,17 @@ class RuleContext:
                                                  f"/factors/{i}",
                                                  "an extracted factor has no evidence span"))
                 elif type(evidence) is list:
-                    _check_spans(evidence, i, record, issues)
+                    for j, span in enumerate(evidence):  # R-010, inline: the hot loop
+                        if type(span) is not dict:
+                            continue
+                        start, end, field = span.get("start"), span.get("end"), span.get("field")
+                        text = record.get(field) if isinstance(field, str) else None
+                        if (type(start) is int and type(end) is int and isinstance(text, str)
+                                and not 0 <= start < end <= len(text)):
+                            issues.append(rule_issue(
+                                "rule-evidence-out-of-bounds", f"/factors/{i}/evidence/{j}",
+                                f"span is empty or outside the {field} text "
+                                f"({len(text)} characters)"))
 
 
 def _restore_context(taxonomy: Taxonomy, period: tuple[str, str] | None,
@@ -256,21 +266,6 @@ def _restore_context(taxonomy: Taxonomy, period: tuple[str, str] | None,
     context = RuleContext(taxonomy, period)
     context.month_now = month_now
     return context
-
-
-def _check_spans(evidence: list[Any], i: int, record: dict[str, Any],
-                 issues: list[Issue]) -> None:
-    for j, span in enumerate(evidence):
-        if type(span) is not dict:
-            continue
-        start, end, field = span.get("start"), span.get("end"), span.get("field")
-        text = record.get(field) if isinstance(field, str) else None
-        if not (type(start) is int and type(end) is int and isinstance(text, str)):
-            continue
-        if not 0 <= start < end <= len(text):
-            issues.append(rule_issue("rule-evidence-out-of-bounds", f"/factors/{i}/evidence/{j}",
-                                     f"span is empty or outside the {field} text "
-                                     f"({len(text)} characters)"))
 
 
 def record_rule_issues(record: dict[str, Any], *, taxonomy: Taxonomy,
