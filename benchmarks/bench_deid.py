@@ -7,6 +7,9 @@ prose). Measured in the same process run, so ratios stay meaningful on a shared 
 - nearmiss, one process: ``detect_records`` (spaCy ``nlp.pipe`` batches + our recognizers);
 - nearmiss, ``--workers`` processes: one engine per worker process.
 
+Each engine's best rate over interleaved rounds is kept, so a burst of load from other
+jobs on a shared machine hurts no engine more than another.
+
 Usage: ``.venv/bin/python benchmarks/bench_deid.py [--quick] [--workers 2] [--docs N]``
 """
 
@@ -68,7 +71,8 @@ def _worker_detect(args: tuple[str, list[str]]) -> int:
     return sum(len(f["t"]) for f in found)
 
 
-def run(docs: list[str], model: str, workers: int) -> list[tuple[str, float]]:
+def run(docs: list[str], model: str, workers: int, rounds: int) -> list[tuple[str, float]]:
+    """Best rate of each engine over ``rounds`` interleaved rounds (robust to other jobs)."""
     from nearmiss_lab.deid import detect_records, get_engine
     from nearmiss_lab.deid.evaluate import plain_presidio_detector
 
@@ -76,40 +80,50 @@ def run(docs: list[str], model: str, workers: int) -> list[tuple[str, float]]:
     engine = get_engine(model)
     plain(docs[:2])  # warm both (lazy loads) outside the clock
     detect_records(engine, [{"t": t} for t in docs[:2]])
-
-    rows = []
-    start = time.perf_counter()
-    plain(docs)
-    rows.append(("plain Presidio analyze()", len(docs) / (time.perf_counter() - start)))
-
-    start = time.perf_counter()
-    detect_records(engine, [{"t": t} for t in docs])
-    rows.append(("nearmiss, 1 process", len(docs) / (time.perf_counter() - start)))
-
+    pool = None
     if workers > 1:
-        chunk = 32
-        parts = [(model, docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
-        with ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(model,)) as pool:
-            list(pool.map(_worker_detect, [(model, docs[:2])] * workers))  # engines built
-            start = time.perf_counter()
-            list(pool.map(_worker_detect, parts))
-            rows.append(
-                (f"nearmiss, --workers {workers}", len(docs) / (time.perf_counter() - start))
-            )
-    return rows
+        pool = ProcessPoolExecutor(workers, initializer=_worker_init, initargs=(model,))
+        list(pool.map(_worker_detect, [(model, docs[:2])] * (2 * workers)))  # engines built
+    chunk = 32
+    parts = [(model, docs[i : i + chunk]) for i in range(0, len(docs), chunk)]
+
+    def timed(call) -> float:
+        start = time.perf_counter()
+        call()
+        return len(docs) / (time.perf_counter() - start)
+
+    best: dict[str, float] = {}
+    names = ["plain Presidio analyze()", "nearmiss, 1 process"]
+    if pool is not None:
+        names.append(f"nearmiss, --workers {workers}")
+    try:
+        for _ in range(rounds):
+            rates = [
+                timed(lambda: plain(docs)),
+                timed(lambda: detect_records(engine, [{"t": t} for t in docs])),
+            ]
+            if pool is not None:
+                rates.append(timed(lambda: list(pool.map(_worker_detect, parts))))
+            for name, rate in zip(names, rates, strict=True):
+                best[name] = max(best.get(name, 0.0), rate)
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return [(name, best[name]) for name in names]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny smoke run")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--incidents", type=int, default=400)
+    parser.add_argument("--incidents", type=int, default=150)
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best kept)")
     args = parser.parse_args(argv)
     from nearmiss_lab.config import Settings
 
     model = Settings.from_env().spacy_model
     docs = corpus(12 if args.quick else args.incidents)
-    rows = run(docs, model, 1 if args.quick else args.workers)
+    rows = run(docs, model, 1 if args.quick else args.workers, 1 if args.quick else args.rounds)
     base = rows[0][1]
     chars = sum(len(d) for d in docs)
     print(

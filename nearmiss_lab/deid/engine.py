@@ -27,8 +27,11 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 LANGUAGE = "en"
 BATCH_SIZE = 32
-# spaCy components no recognizer reads; dropping the parser makes the NER pass cheaper.
-UNUSED_PIPES = ("parser", "senter")
+# spaCy components no recognizer needs: only the NER (with its own embedding layer) runs.
+# The lemmatizer (and the tagger and attribute ruler that feed it) served Presidio's lemma
+# context enhancer, replaced by the cheaper one of LawPatternRecognizer; measured on the
+# shared gold, dropping them cost < 1 point of precision and no recall, and halved spaCy time.
+UNUSED_PIPES = ("tok2vec", "tagger", "parser", "senter", "attribute_ruler", "lemmatizer")
 
 
 @contextlib.contextmanager
@@ -73,6 +76,21 @@ def create_nlp_engine(model: str, ner_labels: dict[str, str] | None = None) -> A
     return engine
 
 
+class NoContextEnhancer:
+    """Stands in for Presidio's lemma context enhancer, which deep-copies every result and
+    needs the lemmatizer: our recognizers score context themselves (see recognizers/base)."""
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list,
+        nlp_artifacts: Any,
+        recognizers: list,
+        context: Any = None,
+    ) -> list:
+        return raw_results
+
+
 class DeidEngine:
     """Presidio analyzer with the project's recognizers, for batches of texts.
 
@@ -98,6 +116,10 @@ class DeidEngine:
                 lbl for lbl in nlp.get_pipe("ner").labels if lbl not in self.config.ner_labels
             ]
             self.nlp_engine.ner_model_configuration.labels_to_ignore = ignore
+        from nearmiss_lab.deid.names import load_name_knowledge
+
+        # Read the English word list from the lemmatizer's tables before disabling it.
+        self.names = load_name_knowledge(nlp)
         for pipe in UNUSED_PIPES:
             if pipe in nlp.pipe_names:
                 nlp.disable_pipe(pipe)
@@ -110,12 +132,10 @@ class DeidEngine:
                 registry=registry,
                 nlp_engine=self.nlp_engine,
                 supported_languages=[LANGUAGE],
+                context_aware_enhancer=NoContextEnhancer(),
             )
         self._types = self.config.entity_types()
         self.threshold = self.config.score_threshold
-        from nearmiss_lab.deid.names import load_name_knowledge
-
-        self.names = load_name_knowledge(nlp)
         for recognizer in self.analyzer.registry.recognizers:
             if hasattr(recognizer, "use_knowledge"):
                 recognizer.use_knowledge(self.names)  # share one copy of the name lists

@@ -27,6 +27,9 @@ from presidio_analyzer import (
 # Case-sensitive by default: capitalisation is most of what separates "Officer Brown" from
 # "officer brown shirt"; patterns opt into case-insensitivity with (?i:...).
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
+CONTEXT_WINDOW = 40  # characters before a match searched for context words
+CONTEXT_BOOST = 0.35
+CONTEXT_CEILING = 0.95
 
 
 class LawPatternRecognizer(PatternRecognizer):
@@ -45,6 +48,13 @@ class LawPatternRecognizer(PatternRecognizer):
             raise ValueError(f"{type(self).__name__}.ENTITY must be an upper-case type name")
         if not self.PATTERNS:
             raise ValueError(f"{type(self).__name__} declares no PATTERNS")
+        # Context words right before a match raise its score (Presidio's enhancer does this
+        # with lemmas; a lower-cased look-back window is as good for short cue words).
+        self._context = (
+            re.compile(r"\b(?:" + "|".join(re.escape(w.lower()) for w in self.CONTEXT) + r")\b")
+            if self.CONTEXT
+            else None
+        )
         super().__init__(
             supported_entity=self.ENTITY,
             name=type(self).__name__,
@@ -89,6 +99,10 @@ class LawPatternRecognizer(PatternRecognizer):
                     if verdict is False:
                         continue
                     score = EntityRecognizer.MAX_SCORE if verdict else pattern.score
+                    if score < CONTEXT_CEILING and self._context is not None:
+                        window = text[max(0, start - CONTEXT_WINDOW) : start].lower()
+                        if self._context.search(window):
+                            score = min(CONTEXT_CEILING, max(score + CONTEXT_BOOST, 0.4))
                     if self.invalidate_result(text[start:end]):
                         continue
                     results.append(

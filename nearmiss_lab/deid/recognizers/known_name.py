@@ -1,9 +1,10 @@
-"""Names the NER model misses, found with offline name knowledge and the tagger.
+"""Names the NER model misses, found with offline name knowledge.
 
-A capitalised word the tagger calls a proper noun (NNP) and the US Census lists as a first
-name or surname is a person's name, unless it is an institutional or place word ("Street",
-"County") or an English word standing alone at the start of a sentence. A first name
-followed by a capitalised word takes that word too ("Maria Kowalczyk"). This is a token
+A capitalised word that the US Census lists as a first name or surname is a person's name,
+unless it is an institutional or place word ("Street", "County"), an English word standing
+alone at the start of a sentence, or (when the pipeline runs a tagger) not tagged a proper
+noun. The engine runs no tagger, for speed: capitals and the word lists carry the signal.
+A first name followed by a capitalised word takes that word too ("Maria Kowalczyk"). This is a token
 recognizer over the spaCy Doc the engine already computed, so it costs one pass over tokens.
 """
 
@@ -120,7 +121,7 @@ class KnownNameRecognizer(EntityRecognizer):
             ):
                 add(tok.idx, after.idx + len(after.text), self.SCORE_PAIR)
                 continue
-            if not know.is_name(word) or tok.tag_ not in ("NNP", "NNPS"):
+            if not know.is_name(word) or (tok.tag_ and tok.tag_ not in ("NNP", "NNPS")):
                 continue
             english = know.is_english(word)
             if initial and english:

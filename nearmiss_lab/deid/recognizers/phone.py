@@ -8,7 +8,7 @@ from presidio_analyzer import Pattern
 
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
-_EXT = r"(?:\s*(?i:x|ext\.?|extension)\s*\d{1,5})?"
+_EXT = r"(?:\s*(?i:x|ext\.?|extension)\s*\d{1,5}\b)?"
 
 
 class PhoneFormsRecognizer(LawPatternRecognizer):
@@ -18,7 +18,7 @@ class PhoneFormsRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "north american",
-            rf"(?<![\w+])(?:\+?1[-.\s]?)?\(?\d{{3}}\)?[-.\s]?\d{{3}}[-.\s]\d{{4}}\b{_EXT}",
+            rf"(?<![\w+])(?:\+?1[-.\s]?)?\(?\d{{3}}\)?[-.\s]?\d{{3}}[-.\s]\d{{4}}(?!\d){_EXT}",
             0.7,
         ),
         Pattern(
@@ -28,7 +28,7 @@ class PhoneFormsRecognizer(LawPatternRecognizer):
         ),
         Pattern(
             "grouped digits",
-            r"(?<![\w/.,$-])\(?\d{2,4}\)?(?:[ .-]\d{2,4}){2,4}\b(?![/.,-]\d)",
+            r"(?<![\w/.,$-])\(?\d{2,5}\)?(?:[ .-]\d{2,4}){2,4}\b(?![/.,-]\d)",
             0.4,
         ),
         Pattern(
