@@ -13,12 +13,14 @@ import polars as pl
 
 #: A small stylesheet carried inside the first section, so the page needs no external CSS.
 STYLE = """<style>
-.nm-section{max-width:60rem;margin:0 0 1.6rem 0;font-size:15px;line-height:1.45}
+.nm-section{max-width:72rem;margin:0 0 1.6rem 0;font-size:15px;line-height:1.45}
 .nm-section h2{border-bottom:2px solid #2f5d8a;padding-bottom:.2rem}
 .nm-table{border-collapse:collapse;margin:.5rem 0;font-size:13px}
 .nm-section .nm-table th,.nm-section .nm-table td{border:1px solid #ccd;padding:.2rem .5rem;
 text-align:left}
-.nm-section .nm-table td.num{text-align:right;font-variant-numeric:tabular-nums}
+.nm-section .nm-table td.num{text-align:right;font-variant-numeric:tabular-nums;
+white-space:nowrap}
+.nm-section .nm-table th{white-space:nowrap}
 .nm-table caption{caption-side:top;text-align:left;font-weight:600;padding:.2rem 0}
 .nm-headline{display:flex;gap:1.2rem;flex-wrap:wrap}
 .nm-stat{border:1px solid #ccd;border-radius:6px;padding:.5rem .9rem;min-width:9rem}
