@@ -78,7 +78,7 @@ def summary(exp: Exploration) -> Html:
         ("codes seen", str(exp.network.nodes.height)),
         ("pairs tested", str(edges.height)),
         ("significant pairs", str(significant)),
-        ("communities", str(len(exp.network.communities))),
+        ("communities of 2+ codes", str(sum(len(c) > 1 for c in exp.network.communities))),
     ]
     frame = pl.DataFrame(rows, schema={"item": pl.String, "value": pl.String}, orient="row")
     return section("Factor network: summary", [table(frame)], style=True)
@@ -110,12 +110,15 @@ def communities(exp: Exploration) -> Html:
     """Louvain communities of the significant graph, with member labels."""
     nodes = exp.network.nodes
     labels = dict(nodes.select("code", "label").iter_rows()) if not nodes.is_empty() else {}
+    groups = [members for members in exp.network.communities if len(members) > 1]
     items = "".join(
         f"<li>{escape(', '.join(f'{c} ({labels.get(c) or c})' for c in members))}</li>"
-        for members in exp.network.communities
+        for members in groups
     )
     body = f"<ol>{items}</ol>" if items else paragraph("No communities: no significant pairs.")
-    return section("Communities", [body])
+    alone = len(exp.network.communities) - len(groups)
+    note = paragraph(f"{alone} code(s) with no significant pair are not listed.", "nm-note")
+    return section("Communities", [body, note])
 
 
 def emerging(exp: Exploration, n: int = 15) -> Html:
