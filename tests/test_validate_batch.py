@@ -65,6 +65,7 @@ def _kinds(full: dict) -> dict[str, object]:
         "blank": lambda i: b"",
         "spaces": lambda i: b"   \r",
         "crlf": lambda i: rec(i) + b"\r",
+        "bom-inside": lambda i: b"\xef\xbb\xbf" + rec(i),  # only the file may start with one
         "duplicate-key": dup_key,
         "nan": lambda i: b'{"x": NaN, "n": "' + CANARY.encode() + b'"}',
         "utf8": lambda i: b'{"a": "\xff' + CANARY.encode() + b'"}',
@@ -139,6 +140,18 @@ def test_two_workers_give_the_same_report_in_the_same_order(every_kind_file, chu
     assert report.records_checked > 100
 
 
+def test_a_worker_whose_range_starts_mid_file_takes_no_line_as_the_file_start(tmp_path, full):
+    kinds = _kinds(full)
+    path = tmp_path / "r.jsonl"
+    _write(path, [kinds[n](i) for i, n in enumerate(
+        ["valid", "valid", "bom-inside", "valid", "duplicate-key", "valid", "long", "valid"])])
+    with mock.patch.object(blocks, "CHUNK_BYTES", 64):  # every long line starts a range
+        starts = {start for start, _ in blocks.iter_ranges(path, 64 * blocks.RANGE_CHUNKS)}
+        assert path.read_bytes().index(b"\xef\xbb\xbf") in starts
+        report = _assert_same(path, workers=2, **CONTEXT)
+    assert [(i.line, i.code) for i in report.issues][:1] == [(3, "read-invalid-json")]
+
+
 def test_a_file_of_other_documents_is_reported_as_the_reference(tmp_path):
     path = tmp_path / "tax.jsonl"
     _write(path, [b"{}", b"", b"not json", b'{"taxonomy_version": 3}'] * 5)
@@ -156,6 +169,7 @@ def test_gzip_files_whole_truncated_or_cut_early_report_as_the_reference(tmp_pat
         path.write_bytes(path.read_bytes()[:cut])
     with mock.patch.object(blocks, "CHUNK_BYTES", 512):
         report = _assert_same(path, **CONTEXT)
+        _assert_same(path, workers=2, **CONTEXT)  # decompressed here, blocks sent to workers
     assert ("read-compressed-corrupt" in report.codes()) == (cut is not None)
 
 
@@ -259,3 +273,20 @@ def test_blocks_hold_the_lines_a_plain_split_finds(tmp_path_factory, lengths, fi
     path.write_bytes(data)
     with mock.patch.object(blocks, "CHUNK_BYTES", chunk):
         assert _block_lines(path, max_line) == _naive_lines(data, max_line)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lengths=st.lists(st.integers(0, 60), max_size=25), final_newline=st.booleans(),
+       range_bytes=st.integers(1, 90))
+def test_ranges_cover_the_file_and_each_starts_a_line(tmp_path_factory, lengths, final_newline,
+                                                      range_bytes):
+    data = b"\n".join(b"x" * n for n in lengths) + (b"\n" if final_newline and lengths else b"")
+    path = tmp_path_factory.mktemp("ranges") / "r.jsonl"
+    path.write_bytes(data)
+    ranges = list(blocks.iter_ranges(path, range_bytes))
+    assert ranges[0][0] == 0 and ranges[-1][1] is None
+    assert all(end is not None and end > start for start, end in ranges[:-1])
+    assert [start for start, _ in ranges[1:]] == [end for _, end in ranges[:-1]]
+    assert all(data[start - 1:start] == b"\n" for start, _ in ranges[1:])
+    assert all(ranges[i + 1][0] - ranges[i][0] >= range_bytes for i in range(len(ranges) - 1))
+    assert ranges[-1][0] < len(data) or len(ranges) == 1  # no empty range at the end

@@ -13,6 +13,7 @@ uses, so both report the same issues in the same order.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -23,7 +24,15 @@ from pathlib import Path
 import jiter
 
 from nearmiss_lab.issues import Issue, Report
-from nearmiss_lab.validate.blocks import LINES, Block, iter_blocks, split_lines
+from nearmiss_lab.validate import blocks
+from nearmiss_lab.validate.blocks import (
+    LINES,
+    Block,
+    iter_blocks,
+    iter_range_blocks,
+    iter_ranges,
+    split_lines,
+)
 from nearmiss_lab.validate.reader import (
     LineParser,
     ParsedLine,
@@ -79,8 +88,23 @@ class BlockResult:
     nbytes: int = 0
 
 
-def check_block(block: Block, job: FileJob) -> BlockResult:
-    """Check every line of one block (a pure function of its arguments, for workers)."""
+def check_range(path: str, start: int, end: int | None, chunk_bytes: int,
+                job: FileJob) -> list[BlockResult]:
+    """Read and check one byte range of a plain file (in a worker process).
+
+    Lines are numbered from 1 within the range; the assembler shifts them.
+    """
+    bom_line = 1 if start == 0 else 0  # only the file's first line can carry a BOM
+    return [check_block(block, job, bom_line)
+            for block in iter_range_blocks(path, start, end, job.max_line_bytes, chunk_bytes)]
+
+
+def check_block(block: Block, job: FileJob, bom_line: int = 1) -> BlockResult:
+    """Check every line of one block (a pure function of its arguments, for workers).
+
+    ``bom_line`` is the number of the file's first line in the block's numbering (0 when the
+    numbering starts elsewhere), the one line that may start with a byte order mark.
+    """
     result = BlockResult(nbytes=block.nbytes, last_line=block.first_line)
     if block.kind != LINES:
         _add_entry(blocked_entry(block, job.file, job.max_line_bytes), job, result)
@@ -90,7 +114,7 @@ def check_block(block: Block, job: FileJob) -> BlockResult:
     last = len(lines) - 1
     result.last_line = first + last
     ends_with_newline = block.data.endswith(b"\n")
-    parser = LineParser(job.file, job.max_line_bytes)
+    parser = LineParser(job.file, job.max_line_bytes, bom_line)
     if job.kind != "incident" or job.rules is None:
         for offset, raw in enumerate(lines):
             parsed = parser.parse(raw, first + offset, offset < last or ends_with_newline)
@@ -109,7 +133,7 @@ def check_block(block: Block, job: FileJob) -> BlockResult:
     line = first - 1
     for raw in lines:
         line += 1
-        if line != 1 and len(raw) <= max_line_bytes:  # line 1 may start with a BOM
+        if line != bom_line and len(raw) <= max_line_bytes:  # that line may start with a BOM
             try:
                 value = from_json(raw, allow_inf_nan=False, catch_duplicate_keys=True)
             except ValueError:
@@ -138,7 +162,7 @@ def check_block(block: Block, job: FileJob) -> BlockResult:
                 entry_lines.append(line)
                 result.content = True
                 continue
-        # Anything else (line 1, too long, unparsable, not an object) takes the general path.
+        # Anything else (first line, too long, unparsable, not an object): the general path.
         offset = line - first
         _add_entry(parser.parse(raw, line, offset < last or ends_with_newline), job, result)
     return result
@@ -195,7 +219,8 @@ class _Assembler:
         self.other_version = 0
         self.first_other: tuple[int, int, str | None] | None = None
 
-    def add(self, result: BlockResult) -> None:
+    def add(self, result: BlockResult, shift: int = 0) -> None:
+        """Add the next block's result; ``shift`` is added to its line numbers."""
         base = self.index
         file = self.file
         duplicates: dict[int, int] = {}
@@ -206,7 +231,7 @@ class _Assembler:
                     if rid in seen:
                         duplicates[offset] = seen[rid]
                     else:
-                        seen[rid] = result.lines[offset]
+                        seen[rid] = result.lines[offset] + shift
         items = result.items
         if duplicates:
             by_offset = {item[0]: item for item in items if item[0] is not None}
@@ -216,8 +241,9 @@ class _Assembler:
             items.sort(key=lambda item: item[1])  # lines are unique and in file order
         out = self.report.issues
         for offset, line, issues, mismatch in items:
-            if offset is None:
-                out.extend(issues)  # blank lines: located by the reader, not entries
+            line += shift
+            if offset is None:  # blank lines: located by the reader, not entries
+                out.extend(dataclasses.replace(i, line=line) if shift else i for i in issues)
                 continue
             index, rid = base + offset, result.rids[offset]
             out.extend(_located(i, file, line, index, rid) for i in issues)
@@ -232,11 +258,12 @@ class _Assembler:
                                     file, line, index, rid))
         if result.first_other >= 0 and self.first_other is None:
             offset = result.first_other
-            self.first_other = (result.lines[offset], base + offset, result.rids[offset])
+            self.first_other = (result.lines[offset] + shift, base + offset,
+                                result.rids[offset])
         self.other_version += result.other_version
         self.index += len(result.rids)
         self.content = self.content or result.content
-        self.last_line = result.last_line
+        self.last_line = result.last_line + shift
 
     def finish(self, allow_empty: bool) -> Report:
         report = self.report
@@ -258,10 +285,11 @@ def validate_lines_file(path: str | Path, job: FileJob, *, workers: int = 1,
                         allow_empty: bool = False) -> Report:
     """Validate a JSON Lines file (optionally ``.gz``) block by block.
 
-    With ``workers`` > 1 the blocks are checked in that many processes while this one reads
-    the file and puts the results together in file order, so the report is the same as with
-    one worker. A file of a single block is always checked here (starting processes would
-    cost more than it saves).
+    With ``workers`` > 1 the file is checked in that many processes and the results are put
+    together here in file order, so the report is the same as with one. A plain file is cut
+    into byte ranges that each worker reads itself (this process reads only around the
+    cuts); a gzip file is decompressed here and its blocks are sent. A file of a single block
+    is always checked here (starting processes would cost more than it saves).
 
     Raises
     ------
@@ -269,27 +297,49 @@ def validate_lines_file(path: str | Path, job: FileJob, *, workers: int = 1,
         The file cannot be opened.
     """
     assembler = _Assembler(job.file, job.kind == "incident")
-    blocks: Iterator[Block] = iter_blocks(path, job.max_line_bytes)
-    head = list(itertools.islice(blocks, 2))
-    blocks = itertools.chain(head, blocks)
+    chunk_bytes = blocks.CHUNK_BYTES
+    gz = Path(path).suffix.lower() == ".gz"
+    if workers > 1 and not gz and Path(path).stat().st_size > chunk_bytes:
+        _check_ranges(path, job, workers, chunk_bytes, assembler, on_progress)
+        return assembler.finish(allow_empty)
+    block_iter: Iterator[Block] = iter_blocks(path, job.max_line_bytes)
+    head = list(itertools.islice(block_iter, 2))
+    block_iter = itertools.chain(head, block_iter)
     if workers <= 1 or len(head) < 2:
-        for block in blocks:
-            _take(assembler, check_block(block, job), on_progress)
+        for block in block_iter:
+            _take(assembler, check_block(block, job), 0, on_progress)
         return assembler.finish(allow_empty)
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: deque[Future[BlockResult]] = deque()
-        for block in blocks:
+        for block in block_iter:
             pending.append(pool.submit(check_block, block, job))
             if len(pending) >= workers * _AHEAD_PER_WORKER:
-                _take(assembler, pending.popleft().result(), on_progress)
+                _take(assembler, pending.popleft().result(), 0, on_progress)
         while pending:
-            _take(assembler, pending.popleft().result(), on_progress)
+            _take(assembler, pending.popleft().result(), 0, on_progress)
     return assembler.finish(allow_empty)
 
 
-def _take(assembler: _Assembler, result: BlockResult,
+def _check_ranges(path: str | Path, job: FileJob, workers: int, chunk_bytes: int,
+                  assembler: _Assembler, on_progress: Callable[[int], None] | None) -> None:
+    def take(results: list[BlockResult]) -> None:
+        shift = assembler.last_line  # a range starts on the line after the previous one
+        for result in results:
+            _take(assembler, result, shift, on_progress)
+
+    ranges = iter_ranges(path, chunk_bytes * blocks.RANGE_CHUNKS)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: deque[Future[list[BlockResult]]] = deque()
+        for start, end in ranges:
+            pending.append(pool.submit(check_range, str(path), start, end, chunk_bytes, job))
+            if len(pending) >= workers * _AHEAD_PER_WORKER:
+                take(pending.popleft().result())
+        while pending:
+            take(pending.popleft().result())
+
+
+def _take(assembler: _Assembler, result: BlockResult, shift: int,
           on_progress: Callable[[int], None] | None) -> None:
-    assembler.add(result)
+    assembler.add(result, shift)
     if on_progress is not None:
         on_progress(result.nbytes)
-

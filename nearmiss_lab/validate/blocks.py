@@ -10,13 +10,17 @@ chunk by chunk and reported as one :data:`LONG` block, so memory stays below
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 #: Bytes asked of the file per read.
 CHUNK_BYTES = 1 << 20
+#: A byte range handed to a worker process spans about this many chunks.
+RANGE_CHUNKS = 4
+_SCAN_BYTES = 1 << 16
 
 #: ``data`` holds whole lines (the file's last one may lack its newline).
 LINES = "lines"
@@ -125,3 +129,62 @@ def _blocks(read: Callable[[int], bytes], max_line_bytes: int,
         yield Block(LONG, line, b"", skipping)
     elif carry:
         yield Block(LINES, line, carry, len(carry))
+
+
+def iter_ranges(path: str | Path, range_bytes: int) -> Iterator[tuple[int, int | None]]:
+    """Cut a plain file into byte ranges of whole lines, about ``range_bytes`` each.
+
+    Each range ``(start, end)`` starts at a line's first byte and ends after a newline; the
+    last one has ``end`` None (read to the end of the file, as it is when read). Only the
+    bytes around each cut are read here: workers read their own ranges.
+
+    Raises
+    ------
+    OSError
+        The file cannot be opened.
+    """
+    with Path(path).open("rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        start = 0
+        while True:
+            end = None
+            if start + range_bytes < size:
+                end = _line_start_at_or_after(handle, start + range_bytes)
+            if end is None or end >= size:
+                yield start, None
+                return
+            yield start, end
+            start = end
+
+
+def _line_start_at_or_after(handle: IO[bytes], position: int) -> int | None:
+    """Offset of the first line starting at or after ``position`` (None: no further line)."""
+    handle.seek(position - 1)  # a newline just before the position starts a line there
+    offset = position - 1
+    while True:
+        window = handle.read(_SCAN_BYTES)
+        if not window:
+            return None
+        found = window.find(b"\n")
+        if found >= 0:
+            return offset + found + 1
+        offset += len(window)
+
+
+def iter_range_blocks(path: str | Path, start: int, end: int | None, max_line_bytes: int,
+                      chunk_bytes: int) -> Iterator[Block]:
+    """The blocks of one range of a plain file; lines are numbered from 1 within the range."""
+    with Path(path).open("rb") as handle:
+        handle.seek(start)
+        if end is None:
+            yield from _blocks(handle.read, max_line_bytes, chunk_bytes)
+            return
+        left = end - start
+
+        def read(size: int) -> bytes:
+            nonlocal left
+            data = handle.read(min(size, left))
+            left -= len(data)
+            return data
+
+        yield from _blocks(read, max_line_bytes, chunk_bytes)

@@ -141,14 +141,17 @@ class LineParser:
     """Parse one line of a JSON Lines file into a :class:`ParsedLine` (never raises).
 
     Shared by :func:`read_jsonl` and the batch validator, so both read a line the same way.
+    ``bom_line`` is the number the file's first line has in the caller's numbering (0 when the
+    lines parsed do not include it, so no line is taken as the file's start).
     """
 
-    __slots__ = ("file", "max_line_bytes", "slow")
+    __slots__ = ("file", "max_line_bytes", "slow", "bom_line")
 
-    def __init__(self, file: str, max_line_bytes: int) -> None:
+    def __init__(self, file: str, max_line_bytes: int, bom_line: int = 1) -> None:
         self.file = file
         self.max_line_bytes = max_line_bytes
         self.slow = _SlowParser(file)
+        self.bom_line = bom_line
 
     def parse(self, raw: bytes, lineno: int, newline: bool) -> ParsedLine:
         """Parse ``raw`` (the line without its newline; ``newline`` says whether it had one)."""
@@ -160,7 +163,7 @@ class LineParser:
                 f"line is longer than {self.max_line_bytes} bytes and was not read", file,
                 lineno)], nbytes)
         issues: list[Issue] = []
-        if lineno == 1 and raw.startswith(_BOM):
+        if lineno == self.bom_line and raw.startswith(_BOM):
             raw = raw[len(_BOM):]
             issues.append(_issue(READ_BOM, Severity.WARNING,
                                  "file starts with a UTF-8 byte order mark (ignored)", file,
