@@ -3,9 +3,9 @@
 For a pair seen in ``a_p`` of ``N_p`` incidents this period and ``a_b`` of ``N_b`` in the
 baseline window, the one-sided test of "the rate rose" is Fisher's exact test on the 2 x 2
 table of (period, baseline) x (pair, no pair): conditional on ``a_p + a_b``, ``a_p`` is
-hypergeometric, so the p-value is ``hypergeom.sf(a_p - 1, N_p + N_b, a_p + a_b, N_p)``,
-vectorised over all pairs. Benjamini-Hochberg q-values are taken over pairs with at least
-``min_count`` co-occurrences this period.
+hypergeometric, so the p-value is ``P(X >= a_p)`` for ``X ~ Hypergeometric(N_p + N_b,
+a_p + a_b, N_p)``, vectorised over all pairs. Benjamini-Hochberg q-values are taken over
+pairs with at least ``min_count`` co-occurrences this period.
 
 A pair's rate also rises when only one of its codes became more common; such a pair is not a new
 *combination*. So a pair counts as ``emerging`` only when it rose (or is new) **and** its two
@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from scipy.stats import hypergeom
 
+from nearmiss_lab.network.hypergeom import hypergeom_upper_tail
 from nearmiss_lab.network.measures import benjamini_hochberg
 
 
@@ -85,13 +85,13 @@ def emerging_pairs(
     a_b = joined.get_column("baseline_count").to_numpy().astype(np.int64)
     total = n_period + n_baseline
     if len(a_p) and n_baseline > 0:
-        p = hypergeom.sf(a_p - 1, total, a_p + a_b, n_period)
+        p = hypergeom_upper_tail(a_p, total, a_p + a_b, n_period)
     else:
         p = np.full(len(a_p), np.nan)  # no baseline: nothing to compare against
     q = benjamini_hochberg(p)
     n_i = joined.get_column("n_source").to_numpy().astype(np.int64)
     n_j = joined.get_column("n_target").to_numpy().astype(np.int64)
-    assoc_p = hypergeom.sf(a_p - 1, n_period, n_i, n_j) if len(a_p) else np.zeros(0)
+    assoc_p = hypergeom_upper_tail(a_p, n_period, n_i, n_j) if len(a_p) else np.zeros(0)
     assoc_q = benjamini_hochberg(assoc_p)
     rate = a_p / max(n_period, 1)
     base_rate = a_b / n_baseline if n_baseline else np.full(len(a_p), np.nan)

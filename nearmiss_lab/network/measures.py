@@ -11,7 +11,8 @@ from collections.abc import Callable
 
 import numpy as np
 import polars as pl
-from scipy.stats import hypergeom
+
+from nearmiss_lab.network.hypergeom import hypergeom_upper_tail
 
 Z_95 = 1.959963984540054
 
@@ -108,8 +109,8 @@ def yule_q(a, n_i, n_j, n):
 
 def hypergeom_pvalue(a, n_i, n_j, n):
     """One-sided P(X >= a) for X ~ Hypergeometric(N, n_i, n_j): Fisher's exact test of
-    positive association."""
-    return hypergeom.sf(a - 1, n, n_i, n_j)
+    positive association (vectorised; see :mod:`nearmiss_lab.network.hypergeom`)."""
+    return hypergeom_upper_tail(a, n, n_i, n_j)
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
