@@ -223,9 +223,16 @@ def test_cli_network_json_over_a_store(tmp_path):
     assert ("HF.DISTRACTION", "HF.FATIGUE") in sig
     assert {n["code"] for n in data["nodes"]} >= {"HF.FATIGUE", "ACT.TRAFFIC_STOP"}
     assert (out / "network.graphml").is_file() and (out / "edges.parquet").is_file()
+    assert data["params"]["extract"] is True and data["params"]["lexicon_version"] == "1.0.0"
     text = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-01",
                                      "--until", "2024-06"])
     assert text.exit_code == 0 and "significant" in text.output
+    assert "extracted now with lexicon 1.0.0" in text.output
+    stored = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-04",
+                                       "--until", "2024-06", "--no-extract", "--json"])
+    assert stored.exit_code == 0, stored.output
+    params = json.loads(stored.output)["params"]
+    assert params["extract"] is False and params["lexicon_version"] is None
 
 
 def test_cli_network_usage_errors(tmp_path):

@@ -37,6 +37,9 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
 @click.option("--agency", "agencies", multiple=True, help="Only these agency pseudonyms.")
 @click.option("--no-activities", is_flag=True, help="Leave ACT activity codes out of the network.")
 @click.option("--reported-only", is_flag=True, help="Only reported factors (no extracted ones).")
+@click.option("--no-extract", is_flag=True,
+              help="Do not run the lexicon over the narratives now; use only the extracted "
+                   "factors the records already carry.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Louvain seed.")
 @click.option("--version", "table_version", type=click.IntRange(min=0), default=None,
               help="Read this version of the incidents table (default: latest).")
@@ -44,7 +47,8 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Write GraphML, node-link JSON, CSV and Parquet here.")
 @json_option
 def network_command(store, since, until, baseline_months, min_count, fdr, agencies,
-                    no_activities, reported_only, seed, table_version, out_dir, as_json):
+                    no_activities, reported_only, no_extract, seed, table_version, out_dir,
+                    as_json):
     """Co-occurrence network of factors for --since..--until: every pair's measures with
     Benjamini-Hochberg q-values, communities, backbone and pairs emerging against a baseline."""
     if since > until:
@@ -62,7 +66,7 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
             incidents, period=(since, until), baseline_months=baseline_months,
             min_count=min_count, fdr=fdr, include_activities=not no_activities,
             sources=("reported",) if reported_only else ("reported", "extracted"),
-            seed=seed, store_version=version,
+            seed=seed, store_version=version, extract=not no_extract,
         )
     except (StoreNotFoundError, FileNotFoundError, OSError) as exc:
         raise InputError(f"cannot read the store at {cfg.store}: {type(exc).__name__}") from None
@@ -77,6 +81,11 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
     significant = edges.filter(edges["significant"])
     click.echo(f"store version {result.store_version}; {result.params['incidents']} incidents "
                f"{since}..{until}; {result.nodes.height} codes")
+    params = result.params
+    if params["extract"]:
+        click.echo(f"factors: reported, extracted now with lexicon {params['lexicon_version']}")
+    else:
+        click.echo(f"factors: {' + '.join(params['sources'])} as stored (no extraction run)")
     click.echo(f"{edges.height} pairs tested (count >= {min_count}), {significant.height} "
                f"significant at q <= {fdr}")
     for row in significant.head(15).iter_rows(named=True):

@@ -5,7 +5,8 @@
   offsets as evidence.
 - :class:`SupervisedExtractor` learns from records whose factors were reported;
   :class:`CombinedExtractor` joins both.
-- :func:`add_extracted_factors` gives a record its ``extracted`` factors (reported ones stay).
+- :func:`add_extracted_factors` gives a record its ``extracted`` factors (reported ones stay);
+  :func:`extract_frame` does it for a polars frame of incidents (the network's factors stage).
 - :func:`evaluate` and :func:`score` measure against reporter-coded gold;
   :func:`discover_phrases` lists frequent phrases the lexicon does not cover.
 """
@@ -27,6 +28,7 @@ from nearmiss_lab.factors.extract import (
     extract_factors,
     merge_factors,
 )
+from nearmiss_lab.factors.frame import extract_frame, merge_extracted
 from nearmiss_lab.factors.lexicon import LEXICON_VERSION, Lexicon, LexiconError, load_lexicon
 from nearmiss_lab.factors.supervised import CombinedExtractor, SupervisedExtractor
 
@@ -44,7 +46,9 @@ __all__ = [
     "discover_phrases",
     "evaluate",
     "extract_factors",
+    "extract_frame",
     "load_lexicon",
+    "merge_extracted",
     "merge_factors",
     "read_gold",
     "score",

@@ -21,7 +21,7 @@ A code is asserted when its asserted matches (distinct phrases) weigh at least `
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,6 +106,7 @@ class LexiconExtractor:
 
     def __init__(self, lexicon: Lexicon | None = None):
         self.lexicon = lexicon or load_lexicon()
+        self._phrase_starts = self.lexicon.phrases.starts()
 
     # -- matching ---------------------------------------------------------------------------
     def matches(self, text: str, field_name: str = "narrative") -> list[Match]:
@@ -116,24 +117,28 @@ class LexiconExtractor:
         if n == 0:
             return []
         c_start, c_end = _clauses(tokens, lex.scope_terminators)
-        pseudo = {s for s, _e, _p in lex.pseudo_negation.find(tokens, 0, n)}
-        negs_before = [(s, e) for s, e, _ in lex.negation_before.find(tokens, 0, n)
-                       if s not in pseudo]
-        negs_after = [(s, e) for s, e, _ in lex.negation_after.find(tokens, 0, n)]
-        non_issue = [(s, e) for s, e, _ in lex.non_issue.find(tokens, 0, n)]
-        conditions = self._scopes(tokens, lex.condition.find(tokens, 0, n), c_end)
+        cues = lex.find_cues(tokens)
+        pseudo = {s for s, _e, _p in cues["pseudo_negation"]}
+        negs_before = [(s, e) for s, e, _ in cues["negation_before"] if s not in pseudo]
+        negs_after = [(s, e) for s, e, _ in cues["negation_after"]]
+        non_issue = [(s, e) for s, e, _ in cues["non_issue"]]
+        conditions = self._scopes(tokens, cues["condition"], c_end)
         conditions += self._scopes(
             tokens,
-            [(s, e, p) for s, e, p in lex.condition_at_start.find(tokens, 0, n)
+            [(s, e, p) for s, e, p in cues["condition_at_start"]
              if s == c_start[s] or (s > 0 and tokens.stems[s - 1] == ",")],
             c_end,
         )
-        consequences = self._scopes(tokens, lex.consequence.find(tokens, 0, n), c_end)
+        consequences = self._scopes(tokens, cues["consequence"], c_end)
 
         raw: list[tuple[int, int, Phrase]] = []
-        for i in range(n):
-            for end, phrase in lex.phrases.match_at(tokens, i, c_end[i]):
-                raw.append((i, end, phrase))  # type: ignore[arg-type]
+        first = self._phrase_starts
+        for i, token_stem in enumerate(tokens.stems):
+            if token_stem in first:
+                for end, phrase in lex.phrases.match_at(tokens, i, c_end[i]):
+                    raw.append((i, end, phrase))  # type: ignore[arg-type]
+        if not raw:
+            return []
         raw = _drop_contained(raw)
 
         out = []
@@ -193,8 +198,13 @@ class LexiconExtractor:
     def extract(self, texts: Mapping[str, str]) -> list[Extraction]:
         """Codes asserted by the lexicon in ``texts`` (``narrative``, ``lessons_learned``),
         strongest first."""
+        return self.aggregate(self.explain(texts))
+
+    def aggregate(self, matches: Iterable[Match]) -> list[Extraction]:
+        """Codes whose asserted ``matches`` (over all of a record's fields) reach the
+        threshold, strongest first."""
         by_code: dict[str, list[Match]] = {}
-        for m in self.explain(texts):
+        for m in matches:
             if m.status == "asserted":
                 by_code.setdefault(m.code, []).append(m)
         out = []

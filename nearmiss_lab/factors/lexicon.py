@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from nearmiss_lab.factors.text import Tokens, phrase_stems, stem
 
@@ -40,27 +41,48 @@ class PhraseSet:
     """Stem sequences indexed by first stem, matched at every token position."""
 
     def __init__(self, items: Iterable[tuple[tuple[str, ...], object]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], object]]] = defaultdict(list)
+        # (stems, payload, gapped): a phrase without '*' is matched by one tuple comparison.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], object, bool]]] = defaultdict(list)
         for stems, payload in items:
             if stems:
-                self._by_first[stems[0]].append((stems, payload))
+                self._by_first[stems[0]].append((stems, payload, "*" in stems))
 
     def match_at(self, tokens: Tokens, i: int, stop: int) -> list[tuple[int, object]]:
         """Every (end index, payload) of an item matching from token ``i`` before ``stop``."""
         out = []
-        for stems, payload in self._by_first.get(tokens.stems[i], ()):
-            end = _match(tokens.stems, stems, i, stop)
+        seq = tokens.stems
+        for stems, payload, gapped in self._by_first.get(seq[i], ()):
+            end = _match(seq, stems, i, stop) if gapped else _match_exact(seq, stems, i, stop)
             if end is not None:
                 out.append((end, payload))
         return out
 
+    def starts(self) -> frozenset[str]:
+        """First stems of the items: only tokens with one of these can start a match."""
+        return frozenset(self._by_first)
+
     def find(self, tokens: Tokens, lo: int, hi: int) -> list[tuple[int, int, object]]:
         """Every (start, end, payload) fully inside tokens ``[lo, hi)``."""
         found = []
+        stems, by_first = tokens.stems, self._by_first
+        # Inlined match_at: this runs for every token of every text, and most tokens start
+        # no item, so one dict lookup per token is the whole cost.
         for i in range(max(lo, 0), min(hi, len(tokens))):
-            for end, payload in self.match_at(tokens, i, hi):
-                found.append((i, end, payload))
+            items = by_first.get(stems[i])
+            if items:
+                for pattern, payload, gapped in items:
+                    end = (_match(stems, pattern, i, hi) if gapped
+                           else _match_exact(stems, pattern, i, hi))
+                    if end is not None:
+                        found.append((i, end, payload))
         return found
+
+
+def _match_exact(seq: tuple[str, ...], pattern: tuple[str, ...], i: int,
+                 stop: int) -> int | None:
+    """End index of a gap-free ``pattern`` at ``seq[i]``, else None."""
+    end = i + len(pattern)
+    return end if end <= stop and seq[i:end] == pattern else None
 
 
 def _match(seq: tuple[str, ...], pattern: tuple[str, ...], i: int, stop: int) -> int | None:
@@ -106,6 +128,27 @@ class Lexicon:
     @property
     def codes(self) -> list[str]:
         return sorted(self.by_code)
+
+    @functools.cached_property
+    def _cue_index(self) -> PhraseSet:
+        # Every cue list in one index, so a text is scanned once instead of once per list.
+        kinds = ("negation_before", "negation_after", "non_issue", "pseudo_negation",
+                 "condition", "condition_at_start", "consequence")
+        return PhraseSet(
+            (stems, (kind, payload))
+            for kind in kinds
+            for items in getattr(self, kind)._by_first.values()
+            for stems, payload, _gapped in items
+        )
+
+    def find_cues(self, tokens: Tokens) -> dict[str, list[tuple[int, int, object]]]:
+        """Every negation and hypothetical cue in ``tokens``, by list name (the attribute
+        names: ``negation_before``, ``condition`` ...), each as (start, end, phrase)."""
+        found: dict[str, list[tuple[int, int, object]]] = defaultdict(list)
+        for start, end, tagged in self._cue_index.find(tokens, 0, len(tokens)):
+            kind, payload = cast(tuple[str, object], tagged)
+            found[kind].append((start, end, payload))
+        return found
 
 
 def _cues(words: Iterable[str]) -> PhraseSet:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import polars as pl
@@ -25,6 +25,9 @@ from nearmiss_lab.network.matrix import (
     incident_codes,
 )
 from nearmiss_lab.network.measures import pair_table
+
+if TYPE_CHECKING:
+    from nearmiss_lab.factors import LexiconExtractor
 
 JSON_EDGE_KEYS = (
     "source", "target", "count", "expected", "lift", "pmi", "npmi", "jaccard",
@@ -87,13 +90,24 @@ def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _clean(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
-def _window(codes_long: pl.DataFrame, since: str | None, until: str | None) -> pl.DataFrame:
+def _window(frame, since: str | None, until: str | None):
+    """Rows of ``frame`` (DataFrame or LazyFrame) with ``occurred_month`` in since..until."""
     cond = pl.lit(True)
     if since:
         cond = cond & (pl.col("occurred_month") >= since)
     if until:
         cond = cond & (pl.col("occurred_month") <= until)
-    return codes_long.filter(cond)
+    return frame.filter(cond)
+
+
+_NEEDED = ("incident_key", "agency", "record_id", "occurred_month", "activities", "factors",
+           "narrative", "lessons_learned")
+
+
+def _needed_columns(frame: pl.LazyFrame) -> list[str]:
+    # A store row has ~30 columns; extraction and the network read these.
+    names = frame.collect_schema().names()
+    return [c for c in _NEEDED if c in names]
 
 
 def _taxonomy_labels() -> dict[str, str]:
@@ -119,6 +133,8 @@ def analyse(
     labels: dict[str, str] | None = None,
     store_version: int | None = None,
     emerging_min_count: int | None = None,
+    extract: bool = True,
+    extractor: LexiconExtractor | None = None,
 ) -> NetworkResult:
     """Co-occurrence network of incident factors for a period, and what changed.
 
@@ -151,6 +167,15 @@ def analyse(
     emerging_min_count : int, optional
         Minimum co-occurrences this period for a pair to be tested against the baseline
         (default ``max(2, ceil(min_count / 2))``: a period is often one month, so fewer).
+    extract : bool
+        Run the factors stage first (:func:`nearmiss_lab.factors.extract_frame`): the
+        lexicon reads the de-identified narratives and lessons learned of the incidents
+        analysed (period plus baseline window) and adds ``extracted`` factors with evidence;
+        factors the records already carry stay. Skipped when ``sources`` leaves out
+        ``extracted``. ``params["extract"]`` says whether it ran, ``params["lexicon_version"]``
+        with which lexicon.
+    extractor : LexiconExtractor, optional
+        The extractor to use (default: the shipped lexicon).
 
     Examples
     --------
@@ -160,7 +185,18 @@ def analyse(
     since, until = period if period else (None, None)
     if emerging_min_count is None:
         emerging_min_count = max(2, math.ceil(min_count / 2))
-    codes_long = incident_codes(incidents, sources=sources, include_activities=include_activities)
+    # Only the period and its baseline window are read (and extracted from).
+    first = shift_month(since, -baseline_months) if since and baseline_months > 0 else since
+    frame = _window(incidents.lazy(), first, until)
+    lexicon_version = None
+    extract = bool(extract) and "extracted" in sources
+    if extract:
+        from nearmiss_lab.factors import LexiconExtractor, extract_frame
+
+        extractor = extractor or LexiconExtractor()
+        lexicon_version = extractor.lexicon.version
+        frame = extract_frame(frame.select(_needed_columns(frame)), extractor=extractor)
+    codes_long = incident_codes(frame, sources=sources, include_activities=include_activities)
     current = _window(codes_long, since, until)
     inc = incidence_matrix(current)
     counts = cooccurrence_counts(inc.matrix)
@@ -220,6 +256,7 @@ def analyse(
         "min_count": min_count, "fdr": fdr, "sources": list(sources),
         "include_activities": include_activities, "seed": seed, "incidents": n,
         "backbone_alpha": backbone_alpha, "emerging_min_count": emerging_min_count,
+        "extract": extract, "lexicon_version": lexicon_version,
     }
     return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version)
 

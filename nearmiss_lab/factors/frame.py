@@ -1,0 +1,124 @@
+"""The factors stage over a polars frame of incidents: what the hub runs at analysis time.
+
+:func:`extract_frame` reads each incident's de-identified ``narrative`` and ``lessons_learned``
+as stored, finds taxonomy codes with the lexicon (deterministic: same text, same lexicon, same
+codes and offsets) and returns the frame with ``factors`` augmented by ``extracted`` entries
+that carry ``confidence`` and ``evidence`` (field and character offsets into that stored text).
+
+Merging, per incident: factors the record already carries stay as they are and where they are
+(``reported`` ones and any ``extracted`` ones the agency submitted); entries repeating a
+(code, source) pair are merged into the first (evidence joined, highest confidence); a code the
+lexicon finds is added as ``extracted`` unless the record already reports it, and joins the
+record's own ``extracted`` entry of that code if there is one. ACT codes stay in
+``activities`` (an ACT code in ``factors`` breaks rule R-004).
+
+Cost: each distinct (field, text) is matched once per call (lessons learned repeat a lot), in
+one pass over the frame's rows; the frame work itself is a single list column rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import polars as pl
+
+from nearmiss_lab.factors.extract import TEXT_FIELDS, LexiconExtractor, Match
+from nearmiss_lab.store.schema import FACTOR
+
+MAX_EVIDENCE = 32  # the incident schema's maxItems for evidence
+
+
+def extract_frame(
+    incidents: pl.DataFrame | pl.LazyFrame,
+    *,
+    extractor: LexiconExtractor | None = None,
+    fields: Sequence[str] = TEXT_FIELDS,
+) -> pl.DataFrame:
+    """Return ``incidents`` with ``factors`` augmented by lexicon-extracted codes.
+
+    Parameters
+    ----------
+    incidents : polars DataFrame or LazyFrame
+        Store rows (or any frame) with the text ``fields`` and optionally ``factors`` (list of
+        struct ``code, source[, confidence, evidence]``); other columns pass through.
+    extractor : LexiconExtractor, optional
+        The shipped lexicon by default.
+    fields : sequence of str
+        Text columns read (``narrative``, ``lessons_learned``); a missing column is skipped.
+
+    Returns
+    -------
+    polars.DataFrame
+        Same rows and columns in the same order; ``factors`` is a list of the store's factor
+        struct (``code, source, confidence, evidence``) with the extracted entries merged in
+        (see the module docstring).
+
+    Examples
+    --------
+    >>> frame = pl.DataFrame({"narrative": ["He pulled a knife from his waistband."],
+    ...                       "factors": [[{"code": "HF.FATIGUE", "source": "reported"}]]})
+    >>> [f["code"] for f in extract_frame(frame)["factors"][0]]
+    ['HF.FATIGUE', 'THREAT.EDGED_WEAPON']
+    """
+    frame = incidents.collect() if isinstance(incidents, pl.LazyFrame) else incidents
+    ex = extractor or LexiconExtractor()
+    columns = [(name, frame.get_column(name).to_list()) for name in fields
+               if name in frame.columns]
+    existing = (frame.get_column("factors").to_list() if "factors" in frame.columns
+                else [None] * frame.height)
+    cache: dict[tuple[str, str], list[Match]] = {}
+    merged = []
+    for row in range(frame.height):
+        matches: list[Match] = []
+        for name, values in columns:
+            text = values[row]
+            if not text:
+                continue
+            found = cache.get((name, text))
+            if found is None:
+                found = [m for m in ex.matches(text, name) if m.status == "asserted"]
+                cache[(name, text)] = found
+            matches.extend(found)
+        new = [e.to_factor(MAX_EVIDENCE) for e in ex.aggregate(matches)
+               if not e.code.startswith("ACT.")] if matches else []
+        merged.append(merge_extracted(existing[row] or [], new))
+    return frame.with_columns(pl.Series("factors", merged, dtype=pl.List(FACTOR)))
+
+
+def merge_extracted(
+    factors: Iterable[Mapping[str, Any]], extracted: Iterable[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """A record's factors with newly ``extracted`` ones merged in (one entry per code and
+    source; a code the record reports is not added again)."""
+    out: list[dict[str, Any]] = []
+    index: dict[tuple[str, str], dict[str, Any]] = {}
+    for factor in factors:
+        _add(out, index, factor)
+    reported = {code for code, source in index if source == "reported"}
+    for factor in extracted:
+        if factor["code"] not in reported:
+            _add(out, index, factor)
+    return out
+
+
+def _add(out: list[dict[str, Any]], index: dict[tuple[str, str], dict[str, Any]],
+         factor: Mapping[str, Any]) -> None:
+    key = (factor["code"], factor["source"])
+    evidence = [dict(e) for e in factor.get("evidence") or []]
+    confidence = factor.get("confidence")
+    prior = index.get(key)
+    if prior is None:
+        entry = {"code": key[0], "source": key[1], "confidence": confidence,
+                 "evidence": evidence[:MAX_EVIDENCE]}
+        index[key] = entry
+        out.append(entry)
+        return
+    seen = {(e["field"], e["start"], e["end"]) for e in prior["evidence"]}
+    for e in evidence:
+        span = (e["field"], e["start"], e["end"])
+        if span not in seen and len(prior["evidence"]) < MAX_EVIDENCE:
+            prior["evidence"].append(e)
+            seen.add(span)
+    if confidence is not None:
+        prior["confidence"] = max(prior["confidence"] or 0.0, confidence)
