@@ -16,6 +16,16 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+_BRANDS_AND_NAMES = frozenset(
+    "smith wesson ford chevrolet dodge toyota honda nissan jeep tesla glock taser narcan "
+    "miranda god lord king queen prince".split()
+)
+US_STATE_WORDS = frozenset(
+    """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
+    hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts
+    michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon
+    pennsylvania tennessee texas utah vermont virginia washington wisconsin wyoming""".split()
+)
 _INFLECTIONS = (
     ("ies", "y"),
     ("ied", "y"),
@@ -46,6 +56,7 @@ class NameKnowledge:
     first_names: frozenset[str]
     surnames: frozenset[str]
     english_words: frozenset[str]
+    all_words: frozenset[str] = frozenset()
 
     def is_first_name(self, word: str) -> bool:
         return word.lower() in self.first_names
@@ -57,8 +68,13 @@ class NameKnowledge:
         low = word.lower()
         return low in self.first_names or low in self.surnames
 
+    def is_word(self, word: str) -> bool:
+        """True for any word of the lexicon, noun-only census names included ("price")."""
+        return word.lower() in self.all_words or self.is_english(word)
+
     def is_english(self, word: str) -> bool:
-        """True for an English word or a regular inflection of one ("worked", "stopped")."""
+        """True for an English word or a regular inflection of one ("worked", "stopped");
+        a census name that is only a noun ("jones", "price") is not."""
         low = word.lower()
         words = self.english_words
         if low in words:
@@ -84,6 +100,11 @@ def census_names() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def english_words_from(nlp: object) -> frozenset[str]:
+    """English words of a loaded spaCy pipeline (see :func:`load_name_knowledge`)."""
+    return _word_lists(nlp)[0]
+
+
+def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str]]:
     """English words from a loaded spaCy pipeline's lemmatizer tables (WordNet index).
 
     Returns an empty set when the pipeline has no rule lemmatizer: then every census name
@@ -93,20 +114,34 @@ def english_words_from(nlp: object) -> frozenset[str]:
         lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
         index = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
-        return frozenset()
+        return frozenset(), frozenset()
+    strings = getattr(getattr(nlp, "vocab", None), "strings", None)
     words: set[str] = set()
+    nouns: set[str] = set()
     for key in index:
-        words.update(w.lower() for w in index[key] if w.isalpha())
-    try:  # irregular forms: "went", "met", "fled", "children"
+        pos = strings[key] if strings is not None and key in strings else ""
+        entries = {w.lower() for w in index[key] if w.isalpha()}
+        (nouns if pos == "noun" else words).update(entries)
+    # WordNet's noun index holds proper nouns too ("jones", "alabama", "lincoln"). A census
+    # name or a US state that is only a noun is taken for a name; one that is also a verb,
+    # adjective or adverb ("young", "brown", "will") stays an English word.
+    first, last = census_names()
+    words.update(nouns - first - last - US_STATE_WORDS)
+    # Place, institution and function words stay English even when they are census names.
+    from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
+
+    words.update((NOT_NAMES | STOP_WORDS) - _BRANDS_AND_NAMES)
+    try:  # irregular forms: "went", "gave", "fought", "children"
         exceptions = lookups.get_table("lemma_exc")
         for key in exceptions:
             words.update(w.lower() for w in exceptions[key] if w.isalpha())
     except (KeyError, ValueError):
         pass
-    return frozenset(words)
+    return frozenset(words), frozenset(words | nouns)
 
 
 def load_name_knowledge(nlp: object) -> NameKnowledge:
     """Build the name knowledge for a loaded spaCy pipeline."""
     first, last = census_names()
-    return NameKnowledge(first_names=first, surnames=last, english_words=english_words_from(nlp))
+    english, every = _word_lists(nlp)
+    return NameKnowledge(first_names=first, surnames=last, english_words=english, all_words=every)

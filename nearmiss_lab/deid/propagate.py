@@ -65,7 +65,7 @@ def propagate(
         The input detections plus the propagated ones (overlaps not yet resolved).
     """
     name_words: list[str] = []
-    exact: dict[str, str] = {}
+    exact: dict[str, tuple[str, str]] = {}
     for field, found in detections.items():
         text = texts[field]
         for d in found:
@@ -78,7 +78,8 @@ def propagate(
             else:
                 stripped = surface.strip()
                 if len(stripped) >= 3 and stripped.lower() not in STOP_WORDS:
-                    exact.setdefault(stripped, d.entity_type)
+                    # The copy keeps its source: an NER guess spread further is still a guess.
+                    exact.setdefault(stripped, (d.entity_type, d.source))
     person_rx = _alternation(name_words)
     exact_rx = _alternation(list(exact))
     out: dict[str, list[Detection]] = {}
@@ -97,6 +98,7 @@ def propagate(
                 found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
         if exact_rx is not None:
             for m in exact_rx.finditer(text):
-                found.append(Detection(m.start(), m.end(), exact[m.group()], EXACT_SCORE, SOURCE))
+                kind, source = exact[m.group()]
+                found.append(Detection(m.start(), m.end(), kind, EXACT_SCORE, source))
         out[field] = found
     return out

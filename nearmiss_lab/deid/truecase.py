@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from nearmiss_lab.deid.lexicon import ROLES, STOP_WORDS, is_rank
+from nearmiss_lab.deid.lexicon import PLURAL_RANKS, ROLES, STOP_WORDS, is_rank
 from nearmiss_lab.deid.names import NameKnowledge
 
 _TOKEN = re.compile(
@@ -39,6 +39,8 @@ ACRONYMS = frozenset(
     bwc mvc mva ncic nibrs ppe ptsd ems hrs bolo apb eta""".split()
 )
 _ROLES = frozenset(ROLES)
+_PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
+_ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 
@@ -106,7 +108,9 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
         if not low[0].isalnum():
             sentence_start = low in _SENTENCE_END or (sentence_start and low in '"“(')
             continue
-        if any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
+        if _ORDINAL.fullmatch(low):
+            pass  # "36th" stays as it is
+        elif any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
             upper[i] = True
         elif _alpha(low):
             if low in _AGENCY_ABBREVIATIONS or (
@@ -119,7 +123,7 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 len(low) > 1
                 and low not in STOP_WORDS
                 and low not in ACRONYMS
-                and not know.is_english(low)
+                and not know.is_word(low)
             ):
                 cap[i] = True
         sentence_start = False
@@ -147,6 +151,11 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
     for i, low in enumerate(words):
         if not _alpha(low) or low in STOP_WORDS:
             continue
+        if strict and len(low) > 3 and know.is_surname(low) and not know.is_word(low):
+            cap[i] = True  # "suddenly rodriguez slipped": a surname, lower-cased
+        if low.rstrip(".") in _PLURAL_RANKS:
+            _cap_list(words, i + 1, cap, know)
+            continue
         j = _next_word(words, i)
         if j is None:
             continue
@@ -157,10 +166,32 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
                 if k is not None and (know.is_name(words[k]) and namelike(words[k])):
                     cap[k] = True
         elif know.is_first_name(low) and (
-            not know.is_english(words[j]) or (know.is_name(words[j]) and not strict)
+            not know.is_english(words[j])
+            or (know.is_name(words[j]) and not strict)
+            # "jeff pollock": a first name that is no English word, then any surname
+            or (know.is_surname(words[j]) and not know.is_english(low))
         ):
             cap[i] = cap[j] = True
         # "DANIELS, ROBERT" / "daniels, robert": surname, comma, first name.
         if j == i + 2 and words[i + 1] == "," and know.is_first_name(words[j]):
             if not know.is_english(low) or (know.is_surname(low) and not strict):
                 cap[i] = cap[j] = True
+
+
+def _cap_list(words: list[str], j: int, cap: list[bool], know: NameKnowledge) -> None:
+    """Capitalise the names of a list after a plural rank: "ofcs. higgins and revis"."""
+    taken = 0
+    while j < len(words) and taken < 8:
+        word = words[j]
+        if word in {",", ".", "&", "and"}:
+            j += 1
+            continue
+        if (
+            not _alpha(word)
+            or word in STOP_WORDS
+            or (know.is_english(word) and not know.is_name(word))
+        ):
+            return
+        cap[j] = True
+        taken += 1
+        j += 1

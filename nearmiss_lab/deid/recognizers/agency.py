@@ -31,7 +31,9 @@ class AgencyRecognizer(LawPatternRecognizer):
         Pattern(
             "agency of place", rf"\b(?:{_CORE}\s+)?{_KIND}\s+of\s+{_OWNER.rstrip('{1,4}')}", 0.5
         ),
-        Pattern("name PD/SO", rf"\b{_OWNER}(?:PD|P\.D\.|SO|S\.O\.|DPS|FD|F\.D\.)(?![\w])", 0.8),
+        Pattern(
+            "name PD/SO", rf"\b{_OWNER}(?:PD|P\.D\.|SO|S\.O\.|DPS|FD|F\.D\.|HP|SP)(?![\w])", 0.8
+        ),
         Pattern("acronym PD/SO", r"\b[A-Z]{1,4}(?:PD|SO|SD|SP|HP)\b", 0.5),
     ]
     CONTEXT = ["police", "department", "sheriff", "agency", "office", "responded", "assist"]

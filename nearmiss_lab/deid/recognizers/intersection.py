@@ -10,7 +10,7 @@ from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 from nearmiss_lab.deid.recognizers.street_address import STREET_SUFFIX
 
 _DIR = r"(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
-_ORDINAL = r"\d{1,3}(?:st|nd|rd|th)"
+_ORDINAL = r"\d{1,3}(?i:st|nd|rd|th)"
 _ROAD = rf"(?:{_DIR}(?:(?:{NAME_WORD}|{_ORDINAL}|\d+)\s+){{0,3}}(?:{NAME_WORD}|{_ORDINAL}))"
 _ROAD_SUFFIXED = rf"(?:{_DIR}(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}{STREET_SUFFIX})"
 _HIGHWAY = r"(?:(?:I|US|SR|CR|Hwy|Highway|Route|Rte|State\s+Route|County\s+Road)[- ]?\d{1,4})"

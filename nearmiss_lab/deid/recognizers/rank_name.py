@@ -28,6 +28,7 @@ _HONORIFIC = r"(?:" + "|".join(HONORIFICS) + r")\.?"
 _LIST_SEP = r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)"
 _NAME_LIST = rf"{PERSON_NAME}(?:{_LIST_SEP}{PERSON_NAME})+"
 _ONE_NAME = re.compile(PERSON_NAME)
+_STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 _WORD = re.compile(r"[\w'’.-]+")
 
 
@@ -49,7 +50,8 @@ class RankNameRecognizer(LawPatternRecognizer):
             "name is",
             r"\b(?i:my\s+name\s+is|name\s+is|name's|names\s+are|last\s+name\s+is|"
             r"first\s+name\s+is|maiden\s+name\s+is|surname\s+is|name:|named\s+(?:him|her|it)|"
-            r"call\s+me|signed,?|sincerely,?)\s+"
+            r"call\s+me|signed,?|sincerely,?)[ \t]+"
+            rf"(?!(?i:{_STOPS})\b)(?!{RANK_RE}\s)"
             r"(?P<value>[^\W\d_][\w'’-]+(?:[ \t]+[^\W\d_][\w'’.-]*){0,2})",
             0.7,
         ),

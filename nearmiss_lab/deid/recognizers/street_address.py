@@ -22,7 +22,7 @@ FOREIGN_STREET = (
     r"ulice|sokak|caddesi)\b|(?:ul\.|utca|út|tér|odos)\s+[A-Z]\w+)"
 )
 _DIRECTION = r"(?:[NSEWnsew]\.?|North|South|East|West|NE|NW|SE|SW|N\.E\.|N\.W\.|S\.E\.|S\.W\.)"
-_STREET_NAME = rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}"
+_STREET_NAME = rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}"
 _SHORT_STREET_NAME = _STREET_NAME.replace("{1,4}", "{1,3}")
 _UNIT_WORD = r"(?i:apt|apartment|suite|ste|unit|#|lot|rm|room|bldg|building|fl|floor|space)"
 _UNIT = rf"(?:,?\s*{_UNIT_WORD}\.?\s*#?\s*[\w-]+)?"
@@ -51,7 +51,7 @@ class StreetAddressRecognizer(LawPatternRecognizer):
         ),
         Pattern(
             "named street",
-            rf"\b(?:{_DIRECTION}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))\s+"
+            rf"\b(?:{_DIRECTION}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
             rf"(?:{NAME_WORD}\s+){{0,2}}{STREET_SUFFIX}(?:\s+{_DIRECTION}\b)?",
             0.6,
         ),
