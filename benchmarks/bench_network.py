@@ -5,6 +5,8 @@ expected count, lift, PMI, NPMI, Jaccard, association strength, Yule's Q, odds r
 95 % interval, one-sided hypergeometric p-value and Benjamini-Hochberg q-value
 (:func:`nearmiss_lab.network.pair_table`). Timed from integer (incident, code) index arrays, and
 from a polars long frame with string keys as the store gives them (``incident_codes`` output).
+The one-sided p-values alone are also timed before (``scipy.stats.hypergeom.sf``) and after
+(:func:`nearmiss_lab.network.hypergeom.hypergeom_upper_tail`) at both sizes.
 
 Plain tool: networkx ``bipartite.weighted_projected_graph`` over a bipartite graph of incidents
 and codes -- counts only, no measures -- at a size it can finish, with ours at that same size for
@@ -28,6 +30,7 @@ from nearmiss_lab.network import (
     incidence_matrix,
     pair_table,
 )
+from nearmiss_lab.network.hypergeom import hypergeom_upper_tail
 from nearmiss_lab.network.simulate import planted_codes
 
 GOAL_SECONDS = 2.0  # 1 M incidents x 60 factors, counts + every measure + FDR (issue 5)
@@ -60,6 +63,23 @@ def networkx_projection(rows: np.ndarray, cols: np.ndarray) -> tuple[object, flo
     projected = bipartite.weighted_projected_graph(g, CODES)
     t2 = time.perf_counter()
     return projected, t1 - t0, t2 - t1
+
+
+def pvalue_inputs(rows: np.ndarray, cols: np.ndarray, n: int):
+    counts = cooccurrence_counts(incidence_from_indices(rows, cols, n, N_CODES))
+    iu, ju = np.triu_indices(N_CODES, 1)
+    support = np.diag(counts)
+    return counts[iu, ju], n, support[iu], support[ju]
+
+
+def scipy_pvalues(a, n, n_i, n_j):
+    from scipy.stats import hypergeom
+
+    return hypergeom.sf(a - 1, n, n_i, n_j)
+
+
+def our_pvalues(a, n, n_i, n_j):
+    return hypergeom_upper_tail(a, n, n_i, n_j)
 
 
 def best_of(repeat: int, func, *args) -> tuple[float, object]:
@@ -98,6 +118,16 @@ def main() -> None:
     for row in small_table.filter(pl.col("count") > 0).head(200).iter_rows(named=True):
         assert projected[row["source"]][row["target"]]["weight"] == row["count"]
 
+    # p-values alone, before (scipy.stats.hypergeom.sf, one Boost call per pair) and after
+    p_lines = []
+    for r, c, size in ((s_rows, s_cols, small), (rows, cols, big)):
+        args_p = pvalue_inputs(r, c, size)
+        t_scipy, ref = best_of(max(repeat, 3), scipy_pvalues, *args_p)
+        t_ours, got = best_of(max(repeat, 3), our_pvalues, *args_p)
+        ok = ref > 1e-300
+        rel = float(np.max(np.abs(got[ok] - ref[ok]) / ref[ok])) if ok.any() else 0.0
+        p_lines.append((size, t_scipy, t_ours, rel))
+
     pairs = table.height
     sig = int(table["significant"].sum())
     print(f"network benchmark: {big:,} incidents x {N_CODES} codes ({len(rows):,} incident-code "
@@ -112,8 +142,14 @@ def main() -> None:
         ("networkx: bipartite.weighted_projected_graph (counts only)", small, t_project),
         ("networkx: build + project", small, t_build + t_project),
     ]
+    for size, t_scipy, t_ours, _rel in p_lines:
+        lines.append(("p-values before: scipy.stats.hypergeom.sf, 1770 pairs", size, t_scipy))
+        lines.append(("p-values after: hypergeom_upper_tail, same pairs", size, t_ours))
     for what, n, secs in lines:
         print(f"{what:62s} {n:>10,} {secs:>9.3f}")
+    for size, t_scipy, t_ours, rel in p_lines:
+        print(f"p-values at {size:,} incidents: scipy / ours = {t_scipy / t_ours:.1f}x, "
+              f"largest relative difference {rel:.1e}")
     print(f"ratio at {small:,} incidents: networkx build+project / ours = "
           f"{(t_build + t_project) / t_small:.1f}x (projection alone {t_project / t_small:.1f}x)")
     print(f"networkx projection per incident {t_project / small * 1e6:.1f} us vs ours at "

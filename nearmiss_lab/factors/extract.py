@@ -132,11 +132,10 @@ class LexiconExtractor:
         consequences = self._scopes(tokens, cues["consequence"], c_end)
 
         raw: list[tuple[int, int, Phrase]] = []
-        first = self._phrase_starts
-        for i, token_stem in enumerate(tokens.stems):
+        first, seq = self._phrase_starts, tokens.stems
+        for i, token_stem in enumerate(seq):
             if token_stem in first:
-                for end, phrase in lex.phrases.match_at(tokens, i, c_end[i]):
-                    raw.append((i, end, phrase))  # type: ignore[arg-type]
+                raw.extend(lex.phrases.spans_at(seq, i, c_end[i]))  # type: ignore[arg-type]
         if not raw:
             return []
         raw = _drop_contained(raw)
@@ -231,11 +230,14 @@ class LexiconExtractor:
 
 def _drop_contained(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, int, Phrase]]:
     """Drop a match lying inside a longer match of the same code ("radio" in "radio failed")."""
+    by_code: dict[str, list[tuple[int, int]]] = {}
+    for s, e, p in raw:
+        by_code.setdefault(p.code, []).append((s, e))
     keep = []
     for s, e, p in raw:
-        inside = any(
-            q.code == p.code and s2 <= s and e <= e2 and (e2 - s2) > (e - s)
-            for s2, e2, q in raw
+        same = by_code[p.code]
+        inside = len(same) > 1 and any(
+            s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2 in same
         )
         if not inside:
             keep.append((s, e, p))

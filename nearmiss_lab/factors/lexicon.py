@@ -37,25 +37,66 @@ class Phrase:
     topic: bool  # the factor is signalled even when negated ("no communication")
 
 
+_Item = tuple[int, tuple[str, ...], object, bool]  # (lexicon order, stems, payload, gapped)
+
+
 class PhraseSet:
-    """Stem sequences indexed by first stem, matched at every token position."""
+    """Stem sequences, matched at every token position.
+
+    Indexed by first stem, and for phrases of two or more tokens by their first two stems, so
+    a token such as "was" or "in", which starts dozens of phrases, costs one lookup of the
+    (token, next token) pair instead of a comparison per phrase.
+    """
 
     def __init__(self, items: Iterable[tuple[tuple[str, ...], object]]):
-        # (stems, payload, gapped): a phrase without '*' is matched by one tuple comparison.
-        self._by_first: dict[str, list[tuple[tuple[str, ...], object, bool]]] = defaultdict(list)
-        for stems, payload in items:
-            if stems:
-                self._by_first[stems[0]].append((stems, payload, "*" in stems))
+        self._by_first: dict[str, list[_Item]] = defaultdict(list)
+        self._single: dict[str, list[_Item]] = defaultdict(list)
+        self._by_pair: dict[tuple[str, str], list[_Item]] = defaultdict(list)
+        self._gapped: dict[str, list[_Item]] = defaultdict(list)  # "x * y": gap second
+        for order, (stems, payload) in enumerate(items):
+            if not stems:
+                continue
+            item = (order, stems, payload, "*" in stems)
+            self._by_first[stems[0]].append(item)
+            if len(stems) == 1:
+                self._single[stems[0]].append(item)
+            elif stems[1] == "*":
+                self._gapped[stems[0]].append(item)
+            else:
+                self._by_pair[(stems[0], stems[1])].append(item)
+
+    def items(self) -> list[tuple[tuple[str, ...], object]]:
+        """(stems, payload) of every item, in the order given."""
+        every = sorted(i for items in self._by_first.values() for i in items)
+        return [(stems, payload) for _order, stems, payload, _gapped in every]
 
     def match_at(self, tokens: Tokens, i: int, stop: int) -> list[tuple[int, object]]:
-        """Every (end index, payload) of an item matching from token ``i`` before ``stop``."""
-        out = []
-        seq = tokens.stems
-        for stems, payload, gapped in self._by_first.get(seq[i], ()):
-            end = _match(seq, stems, i, stop) if gapped else _match_exact(seq, stems, i, stop)
+        """Every (end index, payload) of an item matching from token ``i`` before ``stop``,
+        in the order the items were given."""
+        return [(end, payload) for _start, end, payload in self.spans_at(tokens.stems, i, stop)]
+
+    def spans_at(self, seq: tuple[str, ...], i: int,
+                 stop: int) -> list[tuple[int, int, object]]:
+        """Every (start, end, payload) of an item matching stems ``seq`` from ``i`` before
+        ``stop``, in the order the items were given."""
+        first = seq[i]
+        hits: list[tuple[int, int, int, object]] = []
+        if i < stop:
+            for order, _stems, payload, _gapped in self._single.get(first, ()):
+                hits.append((order, i, i + 1, payload))
+        if i + 1 < stop:
+            for order, stems, payload, gapped in self._by_pair.get((first, seq[i + 1]), ()):
+                end = _match(seq, stems, i, stop) if gapped else _match_exact(seq, stems, i,
+                                                                              stop)
+                if end is not None:
+                    hits.append((order, i, end, payload))
+        for order, stems, payload, _gapped in self._gapped.get(first, ()):
+            end = _match(seq, stems, i, stop)
             if end is not None:
-                out.append((end, payload))
-        return out
+                hits.append((order, i, end, payload))
+        if len(hits) > 1:
+            hits.sort(key=lambda h: h[0])
+        return [(start, end, payload) for _order, start, end, payload in hits]
 
     def starts(self) -> frozenset[str]:
         """First stems of the items: only tokens with one of these can start a match."""
@@ -63,18 +104,12 @@ class PhraseSet:
 
     def find(self, tokens: Tokens, lo: int, hi: int) -> list[tuple[int, int, object]]:
         """Every (start, end, payload) fully inside tokens ``[lo, hi)``."""
-        found = []
-        stems, by_first = tokens.stems, self._by_first
-        # Inlined match_at: this runs for every token of every text, and most tokens start
-        # no item, so one dict lookup per token is the whole cost.
-        for i in range(max(lo, 0), min(hi, len(tokens))):
-            items = by_first.get(stems[i])
-            if items:
-                for pattern, payload, gapped in items:
-                    end = (_match(stems, pattern, i, hi) if gapped
-                           else _match_exact(stems, pattern, i, hi))
-                    if end is not None:
-                        found.append((i, end, payload))
+        found: list[tuple[int, int, object]] = []
+        seq, first = tokens.stems, self._by_first
+        hi = min(hi, len(tokens))
+        for i in range(max(lo, 0), hi):
+            if seq[i] in first:  # most tokens start nothing: one set lookup each
+                found.extend(self.spans_at(seq, i, hi))
         return found
 
 
@@ -134,12 +169,8 @@ class Lexicon:
         # Every cue list in one index, so a text is scanned once instead of once per list.
         kinds = ("negation_before", "negation_after", "non_issue", "pseudo_negation",
                  "condition", "condition_at_start", "consequence")
-        return PhraseSet(
-            (stems, (kind, payload))
-            for kind in kinds
-            for items in getattr(self, kind)._by_first.values()
-            for stems, payload, _gapped in items
-        )
+        return PhraseSet((stems, (kind, payload))
+                         for kind in kinds for stems, payload in getattr(self, kind).items())
 
     def find_cues(self, tokens: Tokens) -> dict[str, list[tuple[int, int, object]]]:
         """Every negation and hypothetical cue in ``tokens``, by list name (the attribute

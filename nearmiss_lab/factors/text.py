@@ -54,17 +54,20 @@ def tokenize(text: str) -> Tokens:
     same pattern runs through :mod:`re` directly because NLTK's per-match ReDoS timeout
     wrapper made tokenizing 2.5x slower, and this pattern cannot backtrack catastrophically.
     """
-    spans = [m.span() for m in _SPAN_RE.finditer(text)]
-    starts = tuple(s for s, _ in spans)
-    ends = tuple(e for _, e in spans)
-    stems = tuple(stem(text[s:e]) for s, e in spans)
+    starts: list[int] = []
+    ends: list[int] = []
+    stems: list[str] = []
+    for m in _SPAN_RE.finditer(text):
+        starts.append(m.start())
+        ends.append(m.end())
+        stems.append(stem(m.group()))
     if "\n" in text:
         breaks = tuple(
-            i > 0 and "\n" in text[ends[i - 1]:starts[i]] for i in range(len(spans))
+            i > 0 and "\n" in text[ends[i - 1]:starts[i]] for i in range(len(starts))
         )
     else:
-        breaks = (False,) * len(spans)
-    return Tokens(text, starts, ends, stems, breaks)
+        breaks = (False,) * len(starts)
+    return Tokens(text, tuple(starts), tuple(ends), tuple(stems), breaks)
 
 
 def phrase_stems(phrase: str) -> tuple[str, ...]:
