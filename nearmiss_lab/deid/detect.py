@@ -59,9 +59,9 @@ def detect_records(
         per_record[i][field] = found
     common = engine.is_common_word
     out = []
-    for record, found in zip(records, per_record, strict=True):
+    for record, detections in zip(records, per_record, strict=True):
         fields = {f: (t or "") for f, t in record.items()}
-        spread = propagate(fields, found, common)
+        spread = propagate(fields, detections, common)
         resolved = {}
         for f, text in fields.items():
             grown = complete_name_lists(text, grow_addresses(text, spread[f]))

@@ -13,7 +13,7 @@ import logging
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from nearmiss_lab.deid.context import trim_ner_detection
 from nearmiss_lab.deid.registry import (
@@ -132,7 +132,7 @@ class DeidEngine:
                 registry=registry,
                 nlp_engine=self.nlp_engine,
                 supported_languages=[LANGUAGE],
-                context_aware_enhancer=NoContextEnhancer(),
+                context_aware_enhancer=cast(Any, NoContextEnhancer()),
             )
         self._types = self.config.entity_types()
         self.threshold = self.config.score_threshold
@@ -151,12 +151,13 @@ class DeidEngine:
             if r.score < self.threshold or kind not in self._known_types:
                 continue
             source = (r.recognition_metadata or {}).get("recognizer_name", "")
-            d = Detection(r.start, r.end, kind, round(float(r.score), 4), source)
-            if source == "SpacyRecognizer":
-                d = trim_ner_detection(text, d)
-                if d is None:
-                    continue
-            out.append(d)
+            found: Detection | None = Detection(
+                r.start, r.end, kind, round(float(r.score), 4), source
+            )
+            if source == "SpacyRecognizer" and found is not None:
+                found = trim_ner_detection(text, found)
+            if found is not None:
+                out.append(found)
         return out
 
     @property

@@ -187,16 +187,18 @@ def deidentify_export(
     block = {"tool": TOOL, "tool_version": __version__, "policy": policy.id, "model": model}
     total: Counter[str] = Counter()
     accepted = []
-    for (record, counts), row in zip(done, draft_rows, strict=True):
+    for (record, counts), number in zip(done, draft_rows, strict=True):
         record["deidentification"] = {**block, "entities": counts}
         issues = validate_incident(record, period=period)
         located = [
-            i.located(file=str(export), line=row, record=row - 1, record_id=record.get("record_id"))
+            i.located(
+                file=str(export), line=number, record=number - 1, record_id=record.get("record_id")
+            )
             for i in issues
         ]
         report.issues.extend(located)
         if any(i.severity.blocking for i in issues):
-            report.rejected_rows.append(row)
+            report.rejected_rows.append(number)
             continue
         accepted.append(record)
         total.update(counts)

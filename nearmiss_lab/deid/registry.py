@@ -10,7 +10,7 @@ import importlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -142,7 +142,7 @@ def instantiate_recognizers(config: RecognizerConfig) -> list[Any]:
         cls = getattr(predefined_recognizers, class_name, None)
         if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):
             raise _fail(path, f"presidio recognizer {class_name!r} does not exist")
-        recognizers.append(cls(supported_language="en"))
+        recognizers.append(cast(Any, cls)(supported_language="en"))
     for module_name, class_name in config.project:
         try:
             module = importlib.import_module(f"nearmiss_lab.deid.recognizers.{module_name}")
@@ -151,5 +151,5 @@ def instantiate_recognizers(config: RecognizerConfig) -> list[Any]:
         cls = getattr(module, class_name, None)
         if not (isinstance(cls, type) and issubclass(cls, EntityRecognizer)):
             raise _fail(path, f"{module_name}.{class_name} is not an EntityRecognizer")
-        recognizers.append(cls())
+        recognizers.append(cast(Any, cls)())
     return recognizers

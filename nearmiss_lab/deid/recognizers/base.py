@@ -64,7 +64,7 @@ class LawPatternRecognizer(PatternRecognizer):
             global_regex_flags=self.FLAGS,
         )
         # Compile once, at construction, so a broken pattern fails when the engine is built.
-        self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.patterns]
+        self._compiled = [(p, re.compile(p.regex, self.FLAGS)) for p in self.PATTERNS]
 
     def value_spans(self, match: re.Match[str]) -> Iterator[tuple[int, int]]:
         """Yield the spans of one match to report (default: the ``value`` group, else all)."""
@@ -87,7 +87,7 @@ class LawPatternRecognizer(PatternRecognizer):
         """Match every pattern; report validated ``value`` spans with the pattern's score."""
         results: list[RecognizerResult] = []
         metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }
         for pattern, regex in self._compiled:
@@ -113,10 +113,10 @@ class LawPatternRecognizer(PatternRecognizer):
                             score=score,
                             # The context enhancer writes its reasons here.
                             analysis_explanation=AnalysisExplanation(
-                                recognizer=self.name,
+                                recognizer=type(self).__name__,
                                 original_score=score,
                                 pattern_name=pattern.name,
-                                validation_result=verdict,
+                                validation_result=verdict is True,
                             ),
                             recognition_metadata=dict(metadata),
                         )

@@ -69,7 +69,7 @@ class KnownNameRecognizer(EntityRecognizer):
         know = self._get_knowledge(nlp_artifacts)
         doc = nlp_artifacts.tokens
         metadata = {
-            RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+            RecognizerResult.RECOGNIZER_NAME_KEY: type(self).__name__,
             RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
         }
         results: list[RecognizerResult] = []
@@ -81,7 +81,7 @@ class KnownNameRecognizer(EntityRecognizer):
                     start,
                     end,
                     score,
-                    analysis_explanation=AnalysisExplanation(self.name, score),
+                    analysis_explanation=AnalysisExplanation(type(self).__name__, score),
                     recognition_metadata=dict(metadata),
                 )
             )

@@ -68,7 +68,6 @@ class RankNameRecognizer(LawPatternRecognizer):
             0.5,
         ),
     ]
-    CONTEXT: list[str] = []
 
     def value_spans(self, match: re.Match[str]) -> Iterator[tuple[int, int]]:
         if "list" in match.re.groupindex and match.group("list") is not None:
