@@ -5,11 +5,11 @@ unopenable file raises ``OSError``. Messages never quote the input.
 """
 
 from nearmiss_lab.validate.folder import records_file_issues, validate_submission
+from nearmiss_lab.validate.jsonfile import read_json_file
 from nearmiss_lab.validate.reader import (
     DEFAULT_MAX_LINE_BYTES,
     READ_CODES,
     ParsedLine,
-    read_json_file,
     read_jsonl,
 )
 from nearmiss_lab.validate.records import (
