@@ -240,17 +240,17 @@ class _Assembler:
             items = [item for item in items if item[0] is None] + list(by_offset.values())
             items.sort(key=lambda item: item[1])  # lines are unique and in file order
         out = self.report.issues
-        for offset, line, issues, mismatch in items:
+        for entry, line, issues, mismatch in items:
             line += shift
-            if offset is None:  # blank lines: located by the reader, not entries
+            if entry is None:  # blank lines: located by the reader, not entries
                 out.extend(dataclasses.replace(i, line=line) if shift else i for i in issues)
                 continue
-            index, rid = base + offset, result.rids[offset]
+            index, rid = base + entry, result.rids[entry]
             out.extend(_located(i, file, line, index, rid) for i in issues)
-            if offset in duplicates:
+            if entry in duplicates:
                 out.append(_located(rule_issue(
                     "submission-duplicate-record-id", "/record_id",
-                    f"record_id is already used by the record on line {duplicates[offset]}"),
+                    f"record_id is already used by the record on line {duplicates[entry]}"),
                     file, line, index, rid))
             if mismatch:
                 out.append(_located(rule_issue("submission-agency-mismatch", "/agency",
