@@ -161,3 +161,16 @@ def test_detection_is_the_same_for_one_record_or_a_batch(engine, synth_small: Pa
     lines = (synth_small / "gold" / "deid.jsonl").read_text(encoding="utf-8").splitlines()[:6]
     records = [{"text": json.loads(line)["text"]} for line in lines]
     assert detect_records(engine, records) == [detect_records(engine, [r])[0] for r in records]
+
+
+def test_lower_case_report_streets_towns_and_lists(engine):
+    out = _deid(
+        engine,
+        "on 2025-09-22 i was on patrol in jones as a one-person unit. we went "
+        "to 13674 forest rd. after ofcs. higgins and revis arrived, a woman from "
+        "cherokee said her brother was drinking at a bar on eighth ln.",
+    )
+    text = out["narrative"]
+    for value in ("jones", "forest rd", "revis", "higgins", "cherokee", "eighth ln"):
+        assert value not in text
+    assert "we went to [ADDRESS-1]" in text

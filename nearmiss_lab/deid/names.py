@@ -16,6 +16,16 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+# Nouns that follow "in", "to", "at" in police prose without naming a place.
+POLICE_NOUNS = frozenset(
+    """custody handcuffs cuffs uniform backup scene house car vehicle area neighborhood
+    neighbourhood yard street road traffic court jail dispatch patrol records evidence property
+    booking narcotics investigations headquarters training academy hospital school church
+    store station office apartment apartments building parking lot alley residence bedroom
+    kitchen garage basement field woods trailer motel hotel bar restaurant county city town
+    state district precinct department unit division sector beat zone shift team squad
+    english spanish french german chinese vietnamese arabic russian sign language""".split()
+)
 _BRANDS_AND_NAMES = frozenset(
     "smith wesson ford chevrolet dodge toyota honda nissan jeep tesla glock taser narcan "
     "miranda god lord king queen prince".split()
@@ -57,6 +67,7 @@ class NameKnowledge:
     surnames: frozenset[str]
     english_words: frozenset[str]
     all_words: frozenset[str] = frozenset()
+    common_words: frozenset[str] = frozenset()
 
     def is_first_name(self, word: str) -> bool:
         return word.lower() in self.first_names
@@ -67,6 +78,18 @@ class NameKnowledge:
     def is_name(self, word: str) -> bool:
         low = word.lower()
         return low in self.first_names or low in self.surnames
+
+    def is_common_word(self, word: str) -> bool:
+        """True for a verb, adjective, adverb or function word (or an inflection of one), or a
+        common noun of police work: words that follow "in" without being a place."""
+        low = word.lower()
+        if low in self.common_words or low in POLICE_NOUNS:
+            return True
+        return any(
+            low.endswith(suffix) and low[: -len(suffix)] + repl in self.common_words
+            for suffix, repl in _INFLECTIONS
+            if len(low) > len(suffix) + 2
+        )
 
     def is_word(self, word: str) -> bool:
         """True for any word of the lexicon, noun-only census names included ("price")."""
@@ -104,7 +127,7 @@ def english_words_from(nlp: object) -> frozenset[str]:
     return _word_lists(nlp)[0]
 
 
-def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str]]:
+def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """English words from a loaded spaCy pipeline's lemmatizer tables (WordNet index).
 
     Returns an empty set when the pipeline has no rule lemmatizer: then every census name
@@ -114,7 +137,7 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str]]:
         lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
         index = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
-        return frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset()
     strings = getattr(getattr(nlp, "vocab", None), "strings", None)
     words: set[str] = set()
     nouns: set[str] = set()
@@ -125,23 +148,33 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str]]:
     # WordNet's noun index holds proper nouns too ("jones", "alabama", "lincoln"). A census
     # name or a US state that is only a noun is taken for a name; one that is also a verb,
     # adjective or adverb ("young", "brown", "will") stays an English word.
+    common = set(words)
     first, last = census_names()
     words.update(nouns - first - last - US_STATE_WORDS)
     # Place, institution and function words stay English even when they are census names.
     from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
 
     words.update((NOT_NAMES | STOP_WORDS) - _BRANDS_AND_NAMES)
+    common.update(STOP_WORDS)
     try:  # irregular forms: "went", "gave", "fought", "children"
         exceptions = lookups.get_table("lemma_exc")
         for key in exceptions:
-            words.update(w.lower() for w in exceptions[key] if w.isalpha())
+            forms = {w.lower() for w in exceptions[key] if w.isalpha()}
+            words.update(forms)
+            common.update(forms)
     except (KeyError, ValueError):
         pass
-    return frozenset(words), frozenset(words | nouns)
+    return frozenset(words), frozenset(words | nouns), frozenset(common)
 
 
 def load_name_knowledge(nlp: object) -> NameKnowledge:
     """Build the name knowledge for a loaded spaCy pipeline."""
     first, last = census_names()
-    english, every = _word_lists(nlp)
-    return NameKnowledge(first_names=first, surnames=last, english_words=english, all_words=every)
+    english, every, common = _word_lists(nlp)
+    return NameKnowledge(
+        first_names=first,
+        surnames=last,
+        english_words=english,
+        all_words=every,
+        common_words=common,
+    )

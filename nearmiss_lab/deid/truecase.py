@@ -22,7 +22,9 @@ _SENTENCE_END = {".", "!", "?", ":", ";"}
 # Words that name a place or an institution when a name stands before them.
 SUFFIX_WORDS = frozenset(
     """street st road rd avenue ave boulevard blvd drive dr lane ln way court ct place pl
-    circle cir terrace ter trail trl parkway pkwy highway hwy county co parish township twp
+    circle cir terrace ter trail trl parkway pkwy highway hwy pike run loop row path crossing
+    xing bend cove point ridge hollow walk expressway expy freeway fwy turnpike tpke square sq
+    alley county co parish township twp
     police pd department dept sheriff sheriff's sheriff’s office so jail school
     elementary high middle academy church chapel hospital center centre park apartments
     apts plaza mall market store motel hotel inn college university bank library station
@@ -39,6 +41,7 @@ ACRONYMS = frozenset(
     bwc mvc mva ncic nibrs ppe ptsd ems hrs bolo apb eta""".split()
 )
 _ROLES = frozenset(ROLES)
+_LOCATIVES = frozenset("in from near outside of to toward towards via".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -114,7 +117,10 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
             upper[i] = True
         elif _alpha(low):
             if low in _AGENCY_ABBREVIATIONS or (
-                2 <= len(low) <= 5 and not set(low) & set("aeiouy") and low.isalpha()
+                2 <= len(low) <= 5
+                and not set(low) & set("aeiouy")
+                and low.isalpha()
+                and low not in SUFFIX_WORDS  # "rd", "st", "blvd" are street words
             ):
                 upper[i] = True  # "pd", "mhp", "ccso": agency and unit acronyms
             elif sentence_start or low == "i" or low in MONTHS_DAYS:
@@ -128,6 +134,16 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 cap[i] = True
         sentence_start = False
     for i, low in enumerate(words):
+        # "in jones", "out of troy", "from cherokee": a name-like word after a preposition.
+        if (
+            i > 0
+            and words[i - 1] in _LOCATIVES
+            and _alpha(low)
+            and low not in STOP_WORDS
+            and len(low) > 2
+            and not know.is_common_word(low)
+        ):
+            cap[i] = True
         if low == "so" and i > 0 and words[i - 1] in ("county", "parish"):
             upper[i] = True  # "Canadian County SO"
         # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".

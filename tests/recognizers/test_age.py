@@ -28,3 +28,7 @@ def test_identifier_is_found(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert _found(text) == set()
+
+
+def test_age_in_double_parentheses() -> None:
+    assert "45" in _found("The suspect Dunn ((45)) had been drinking")

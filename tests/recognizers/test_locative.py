@@ -23,3 +23,16 @@ def test_identifier_is_found(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert _found(text) == set()
+
+
+def test_with_word_lists_ordinary_nouns_after_in_are_rejected_and_places_kept() -> None:
+    from nearmiss_lab.deid import get_engine
+
+    recognizer = LocativePlaceRecognizer()
+    recognizer.use_knowledge(get_engine().names)
+    found = {
+        t[r.start : r.end]
+        for t in ("he was taken in Custody", "a woman from Cherokee", "we called to Dispatch")
+        for r in recognizer.analyze(t, ["LOCATION"])
+    }
+    assert found == {"Cherokee"}

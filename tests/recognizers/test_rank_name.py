@@ -34,3 +34,7 @@ def test_identifier_is_found(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert _found(text) == set()
+
+
+def test_nickname_between_first_name_and_surname() -> None:
+    assert "Red" in _found('a man later identified as Benita "Red" Weir approached')

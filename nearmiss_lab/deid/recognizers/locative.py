@@ -1,7 +1,7 @@
 """Places the NER model does not know, found by their preposition: "flew to RYSSBY",
-"lives in Ullaste", "originally from Costamezzana". A capitalised or upper-case word after
-a locative preposition that is neither an English word nor a stop word is a place name.
-The English-word check uses the engine's name knowledge (WordNet index of the model)."""
+"lives in Ullaste", "originally from Costamezzana", "a woman from Cherokee". A capitalised or
+upper-case word after a locative preposition that is no verb, adjective, function word or
+common police noun is a place name (the engine's word lists decide, see ``names.py``)."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
             return False
         if self._knowledge is None:
             return None
-        # Every word unknown to English: "Ullaste", "Costamezzana", "RYSSBY", "Kyrenia".
-        if any(self._knowledge.is_english(w) for w in words):
+        # No word that is a verb, adjective or common police noun ("in Custody", "to
+        # Dispatch"): "Ullaste", "RYSSBY", "Kyrenia", "Cherokee", "Tecumseh" remain.
+        if any(self._knowledge.is_common_word(w) for w in words):
             return False
         return None

@@ -61,6 +61,13 @@ class RankNameRecognizer(LawPatternRecognizer):
             rf"\b(?P<value>{GUARDED_NAME_WORD}\s+[A-Z]\.?\s+{GUARDED_NAME_WORD})(?!\w)",
             0.55,
         ),
+        # Nicknames between a first name and a surname: Benita "Red" Weir, David ”Bear” Castro.
+        Pattern(
+            "nickname",
+            rf"\b{GUARDED_NAME_WORD}\s+[\"“”'‘’](?P<value>[^\W\d_][\w'’ -]{{0,20}}?)[\"“”'‘’]\s+"
+            rf"{GUARDED_NAME_WORD}",
+            0.7,
+        ),
         # Names followed by a parenthesised role or age: "Ray Dunn (suspect)", "Ray Dunn, 34,".
         Pattern(
             "name with age",
