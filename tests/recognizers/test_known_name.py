@@ -12,6 +12,7 @@ MUST_MATCH = [
     ("I spoke with Maria Kowalczyk at the door.", "Maria Kowalczyk"),
     ("The caller was DANIELS, ROBERT according to dispatch.", "DANIELS, ROBERT"),
     ("Backup came from Delgado and me.", "Delgado"),
+    ("Timotea lives on the east side.", "Timotea"),
 ]
 MUST_NOT_MATCH = [
     "Young officers often rush the approach.",

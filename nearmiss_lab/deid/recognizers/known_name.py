@@ -17,6 +17,13 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
 from nearmiss_lab.deid.names import NameKnowledge, load_name_knowledge
 
+# Verbs that follow a person's name in reports and statements.
+PERSON_VERBS = frozenset(
+    """said says stated told asked yelled shouted screamed replied advised admitted denied
+    explained reported called ran fled walked lives lived is was has had began begins became
+    got went came left refused agreed pulled pushed grabbed struck hit punched kicked tried
+    wanted saw heard knew thought turned drove arrived approached reached""".split()
+)
 _SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "(", "-", "—"}
 
 
@@ -31,6 +38,7 @@ class KnownNameRecognizer(EntityRecognizer):
     SCORE_PAIR = 0.7  # first name + capitalised word
     SCORE_RARE = 0.6  # census name that is not an English word
     SCORE_WORD = 0.4  # census name that is also an English word, tagged proper noun
+    SCORE_UNKNOWN = 0.5  # unknown capitalised word before a verb people do
 
     def __init__(self, supported_language: str = "en", knowledge: NameKnowledge | None = None):
         self._knowledge = knowledge
@@ -120,6 +128,16 @@ class KnownNameRecognizer(EntityRecognizer):
                 and (know.is_surname(word) or not know.is_english(word))
             ):
                 add(tok.idx, after.idx + len(after.text), self.SCORE_PAIR)
+                continue
+            # A word no list knows, doing what people do: "Timotea lives", "Irenka said".
+            if (
+                nxt is not None
+                and nxt.text in PERSON_VERBS
+                and len(word) > 2
+                and word[1:].islower()
+                and not know.is_word(word)
+            ):
+                add(tok.idx, tok.idx + len(word), self.SCORE_UNKNOWN)
                 continue
             if not know.is_name(word) or (tok.tag_ and tok.tag_ not in ("NNP", "NNPS")):
                 continue
