@@ -174,3 +174,12 @@ def test_lower_case_report_streets_towns_and_lists(engine):
     for value in ("jones", "forest rd", "revis", "higgins", "cherokee", "eighth ln"):
         assert value not in text
     assert "we went to [ADDRESS-1]" in text
+
+
+def test_bracketed_other_name_of_a_found_name_is_taken(engine):
+    out = _deid(
+        engine,
+        "He worked for the Irondale Police Department (IPD) and met Ray Dunn (deceased) there.",
+    )
+    assert "IPD" not in out["narrative"]
+    assert "(deceased)" in out["narrative"]

@@ -182,3 +182,31 @@ def complete_name_lists(text: str, detections: Sequence[Detection]) -> list[Dete
                     covered.add((s, e))
                 pos_start, pos_end = s, e
     return out
+
+
+# "Irondale Police Department (IPD)", "the Social Insurance Authority (Zaklad Ubezpieczen
+# Spolecznych)", "Ray Dunn (“Bubba”)": the bracket holds another name of the same thing.
+_PARENTHETICAL = re.compile(
+    r"[ \t]*\([ \t]*[“\"'‘]?(?:the[ \t]+)?(?P<value>[^\W\d_][\w'’.-]*"
+    r"(?:[ \t]+[^\W\d_][\w'’.-]*){0,7})[”\"'’]?[ \t]*\)"
+)
+_NAMED_TYPES = frozenset({"PERSON", "ORGANIZATION", "AGENCY", "LOCATION"})
+
+
+def grow_parentheticals(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """Add the bracketed other name that follows a found name (see the pattern above)."""
+    out = list(detections)
+    for d in detections:
+        if d.entity_type not in _NAMED_TYPES:
+            continue
+        m = _PARENTHETICAL.match(text, d.end)
+        if not m:
+            continue
+        words = m.group("value").split()
+        # Another name starts with a capital ("(Arbeitsamt)", "(IPD)"); a remark does not
+        # ("(the applicant)" is lower case, "(deceased)" too).
+        if words[0][:1].isupper() and words[0].lower() not in STOP_WORDS:
+            out.append(
+                Detection(m.start("value"), m.end("value"), d.entity_type, d.score, d.source)
+            )
+    return out

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from nearmiss_lab.deid.context import complete_name_lists, grow_addresses
+from nearmiss_lab.deid.context import complete_name_lists, grow_addresses, grow_parentheticals
 from nearmiss_lab.deid.engine import BATCH_SIZE, DeidEngine
 from nearmiss_lab.deid.propagate import propagate
 from nearmiss_lab.deid.spans import resolve_overlaps
@@ -64,7 +64,9 @@ def detect_records(
         spread = propagate(fields, detections, common)
         resolved = {}
         for f, text in fields.items():
-            grown = complete_name_lists(text, grow_addresses(text, spread[f]))
+            grown = grow_parentheticals(
+                text, complete_name_lists(text, grow_addresses(text, spread[f]))
+            )
             resolved[f] = resolve_overlaps(text, grown)
         out.append(resolved)
     return out
