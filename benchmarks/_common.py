@@ -298,6 +298,10 @@ def render_pipeline(result: dict) -> list[str]:
         exp = growth_exponent(a, ta, b, tb)
         total_cells.append("—" if exp is None else f"x{tb / ta:.1f} (n^{exp:.2f})")
     rows.append(["**total** (engine loaded once, as in the one-process demo)", *total_cells])
+    presidio = [sum(t[k][0] for k in ("deid", "engine", "scan")) / tot
+                for t, tot in zip(times, totals, strict=True)]
+    rows.append(["Presidio's share (de-identification + engine load + scan)",
+                 *[f"{p:.0%}" for p in presidio], *[""] * (len(sizes) - 1)])
     dominant = []
     for t, tot in zip(times, totals, strict=True):
         top = max(t, key=lambda k: t[k][0])
