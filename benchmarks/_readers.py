@@ -318,10 +318,12 @@ NOTES = {
     "pipeline": Note(
         "The demo pipeline's scaling curve (`bench_pipeline.py`)",
         "Presidio: de-identification and the residual scan run spaCy NER over every "
-        "narrative and lessons-learned field, tens of documents per second on one core, and "
-        "grow linearly with documents; every other stage takes seconds even at 100 k "
-        "incidents. Memory is led by the Presidio engine and the bulletin's kernel, and the "
-        "records each stage holds at once (intake drafts, the ingest batch).",
+        "narrative and lessons-learned field, under a hundred documents per second on one "
+        "core here, and grow linearly with documents (the Presidio share row); every other "
+        "stage takes seconds to tens of seconds even at 100 k incidents, and the bulletin is "
+        "mostly a fixed kernel start. Memory grows with the records a stage holds at once "
+        "(synth's corpus, the intake drafts and their de-identified copies, the ingest's "
+        "validated batch, the kernel's frames) on top of the Presidio engine.",
         "Worker processes for de-identification (`nearmiss deidentify --workers`) and the "
         "scan (at most 2x on this machine), or running these per-record stages as a map step "
         "on more machines; streaming the intake and ingest in chunks would bound memory."),
