@@ -166,6 +166,9 @@ def test_a_narrative_only_factor_pair_becomes_visible_with_extraction(ex):
     expected_count = sum("raining" in t and "exhausted" in t for t in frame["narrative"])
     assert row["count"][0] == expected_count  # negated mentions added nothing
     assert on.params["extract"] is True and on.params["lexicon_version"] == LEXICON_VERSION
+    both = on.codes.filter(pl.col("code").is_in(["ENV.WEATHER", "HF.FATIGUE"])).group_by(
+        "incident_key").len().filter(pl.col("len") == 2)
+    assert both.height == expected_count  # the incidents behind the pair, as counted
     assert off.params["extract"] is False and off.params["lexicon_version"] is None
 
 

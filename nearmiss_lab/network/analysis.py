@@ -53,6 +53,12 @@ class NetworkResult:
         Louvain communities of the significant graph, largest first.
     graph : networkx.Graph
         Significant edges with node and edge attributes.
+    params : dict
+        The arguments and what they led to (``incidents``, ``extract``, ``lexicon_version``).
+    codes : polars.DataFrame, optional
+        The codes counted, one row per (incident, code) of the period and baseline window
+        (``incident_key, occurred_month, code``; extracted codes included), so a caller can
+        find the incidents behind a pair with the same codes the network used.
     """
 
     edges: pl.DataFrame
@@ -62,6 +68,7 @@ class NetworkResult:
     graph: nx.Graph
     params: dict[str, Any] = field(default_factory=dict)
     store_version: int | None = None
+    codes: pl.DataFrame | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: ``nodes``, ``edges``, ``emerging``, ``communities``,
@@ -258,7 +265,8 @@ def analyse(
         "backbone_alpha": backbone_alpha, "emerging_min_count": emerging_min_count,
         "extract": extract, "lexicon_version": lexicon_version,
     }
-    return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version)
+    return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version,
+                         codes=codes_long)
 
 
 def _emerging(
