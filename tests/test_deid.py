@@ -183,3 +183,67 @@ def test_bracketed_other_name_of_a_found_name_is_taken(engine):
     )
     assert "IPD" not in out["narrative"]
     assert "(deceased)" in out["narrative"]
+
+
+# Name forms that survived de-identification of the demo corpus (shapes, with names made
+# up here): each text, the words that must be gone, and words that must stay.
+LEAK_FORMS = [
+    # Capital-less report: a list with an initial and an ordinary-word surname.
+    (
+        "neither of us knew the suspect had moved. walsh, k. young and mary kowalczyk "
+        "arrived a few minutes later.",
+        ["walsh", "k.", "young", "mary", "kowalczyk"],
+        ["suspect had moved", "arrived a few minutes later"],
+    ),
+    # Capital-less report: an ordinary-word surname alone, found elsewhere as a full name.
+    (
+        "complacency set in b/c young had always been cooperative before. the driver gave "
+        "the name tom young at the scene and we moved on from there.",
+        ["young", "tom"],
+        ["the driver gave the name", "complacency set in"],
+    ),
+    # ALL-CAPS report: a surname found after a rank is found alone at the end of a sentence.
+    (
+        "A SUPPLEMENTAL REPORT WAS WRITTEN ON MONDAY BY MASON. DEPUTY JOHN MASON HELPED "
+        "SECURE THE SCENE AND WE LEFT.",
+        ["MASON", "JOHN"],
+        ["HELPED SECURE THE SCENE"],
+    ),
+    # ALL-CAPS report: "SURNAME, FIRST" then the surname alone before a verb.
+    (
+        "I TOLD MASON, JAMES HE WAS UNDER ARREST. I MISJUDGED HOW DANGEROUS MASON WAS. WE "
+        "MOVED THROUGH THE YARD TOO QUICKLY.",
+        ["MASON", "JAMES"],
+        ["MISJUDGED HOW DANGEROUS", "THROUGH THE YARD"],
+    ),
+    # A surname that is a stop word, capitalised after a first name and after a rank.
+    (
+        "I misunderstood what deputy Minh Do (Badge #4471) yelled to me. Later Sergeant "
+        "Still called.",
+        ["Minh", "Do", "4471", "Still"],
+        ["yelled to me", "Sergeant"],
+    ),
+    # Rank, lower-case initial and surname inside "my name is".
+    (
+        "My name is Reserve Deputy l. young and I work for the Stone County Sheriff's Office.",
+        ["l.", "young", "Stone County"],
+        ["Reserve Deputy", "and I work for the"],
+    ),
+    # Hyphenated names with a lower-case half, a middle initial after "Surname, First".
+    (
+        "Mrs. young-green had called twice. Driver Brown, John A.. Brown acted cooperative.",
+        ["young", "green", "Brown", "John", "A."],
+        ["had called twice", "acted cooperative"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), LEAK_FORMS)
+def test_name_forms_that_leaked_from_the_demo_corpus_are_found(engine, text, gone, kept):
+    import re
+
+    out = _deid(engine, text)["narrative"]
+    for value in gone:
+        assert not re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", out), value
+    for value in kept:
+        assert value in out

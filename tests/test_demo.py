@@ -125,12 +125,6 @@ def _visible(markup: str) -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True, raises=AssertionError,
-    reason="issue 3: the de-identifier still misses planted identifiers (lowercase names and "
-           "cities, surnames alone) and the hub's re-scan uses the same engine; measured on "
-           "this demo: ~80 tokens in the store, 1 in a printed report. Remove this marker when "
-           "the test passes (strict: an unexpected pass fails the suite).")
 def test_no_planted_identifier_appears_in_the_store_or_the_bulletin(demo):
     from nearmiss_lab.store import load_table
 

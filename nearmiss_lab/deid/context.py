@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from nearmiss_lab.deid.lexicon import STOP_WORDS, is_rank, is_rank_word
+from nearmiss_lab.deid.lexicon import NAME_VERBS, ROLES, STOP_WORDS, is_rank, is_rank_word
+from nearmiss_lab.deid.names import NameKnowledge
 from nearmiss_lab.deid.types import Detection
+from nearmiss_lab.deid.vehicles import is_vehicle_name
 
 _DATED = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|"
@@ -31,6 +33,8 @@ _DATED = re.compile(
     r"eighty|ninety|hundred|half)\b",
     re.IGNORECASE,
 )
+_ROLE_WORDS = frozenset(ROLES)
+_NAMED_TYPES = frozenset({"PERSON", "ORGANIZATION", "AGENCY", "LOCATION"})
 _CLOCK = re.compile(r"\d|\b(?:noon|midnight)\b", re.IGNORECASE)
 _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
 
@@ -39,9 +43,16 @@ def trim_ner_detection(text: str, d: Detection) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
     the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable)."""
     if d.entity_type in ("PERSON", "ORGANIZATION", "LOCATION"):
+        if is_vehicle_name(text, d.start, d.end):
+            return None  # "Dodge", "Jeep Cherokee": a product, not a company or a county
         # The NER model sometimes takes a rank for a name or an organisation ("Ofc").
         words = list(re.finditer(r"\S+", text[d.start : d.end]))
-        while words and is_rank_word(words[0].group()):
+        # "Victim Maria Delgado", "RP Sandra Whitfield": a role word before a name is not
+        # part of it (the NER takes a sentence-initial one in).
+        while words and (
+            is_rank_word(words[0].group())
+            or (len(words) > 1 and words[0].group().lower().strip(".,:") in _ROLE_WORDS)
+        ):
             words.pop(0)
         while words and is_rank_word(words[-1].group()):
             words.pop()
@@ -83,19 +94,28 @@ _ABBREVIATIONS = frozenset(
 MAX_GROWTH = 80  # characters on each side
 
 
-def _is_address_word(word: str) -> bool:
+def _is_address_word(word: str, know: NameKnowledge | None = None) -> bool:
+    """True for a part of an address; with ``know`` (a capital-less report) also a lower-case
+    word that is no ordinary English word ("drive, eagle", "st. & pine tree road, quapaw")."""
     if word[:1].isdigit():
         return True
     low = word.lower().rstrip(".")
     if low in _PARTICLES.split():
         return True
-    if not word[:1].isupper():
+    if low in STOP_WORDS or is_rank(word):
         return False
-    return low not in STOP_WORDS and not is_rank(word)
+    if not word[:1].isupper():
+        return know is not None and word.isalpha() and not know.is_common_word(word)
+    return True
 
 
-def grow_addresses(text: str, detections: Sequence[Detection]) -> list[Detection]:
-    """Extend ADDRESS detections over adjacent address parts (see module docstring)."""
+def grow_addresses(
+    text: str, detections: Sequence[Detection], know: NameKnowledge | None = None
+) -> list[Detection]:
+    """Extend ADDRESS detections over adjacent address parts (see module docstring).
+
+    ``know`` is given for capital-less reports, where a lower-case word may be a town.
+    """
     out = list(detections)
     for d in detections:
         if d.entity_type == "LOCATION":
@@ -117,7 +137,7 @@ def grow_addresses(text: str, detections: Sequence[Detection]) -> list[Detection
                 if lines > 4 or "\n\n" in gap.group():
                     break
             part = _ADDRESS_PART.match(text, nxt)
-            if not part or not _is_address_word(part.group()):
+            if not part or not _is_address_word(part.group(), know):
                 break
             end = part.end()
             word = part.group()
@@ -140,12 +160,65 @@ def grow_addresses(text: str, detections: Sequence[Detection]) -> list[Detection
     return out
 
 
-_LIST_ITEM = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?")
+# One list item: optional initials, then one or two words ("k. brennan", "Ana Diaz").
+_INITIALS = r"(?:(?<!\w)[^\W\d_]\.[ \t]?)*"
+_ITEM_WORD = r"[^\W\d_][\w'’-]*"
+_LIST_ITEM_AFTER = re.compile(rf"{_INITIALS}{_ITEM_WORD}(?:[ \t]+{_ITEM_WORD})?")
 _LIST_SEP = re.compile(r"\s*(?:,\s*(?:and\s+|&\s+)?|\s(?:and|&|or)\s)\s*")
+_LIST_ITEM_BEFORE = re.compile(
+    rf"((?:{_INITIALS}{_ITEM_WORD}[ \t]+)?{_INITIALS}{_ITEM_WORD})"
+    r"(\s*(?:,\s*(?:and\s+|&\s+)?|\s(?:and|&|or)\s)\s*)$"
+)
+_ROLE_WORDS_LIST = frozenset(w.lower() for w in ROLES)
 
 
-def complete_name_lists(text: str, detections: Sequence[Detection]) -> list[Detection]:
-    """Mark the other capitalised items of a list that contains a found person."""
+def _list_item(
+    text: str, start: int, end: int, caseless: bool, know: NameKnowledge | None, cut: bool = False
+) -> tuple[int, int] | None:
+    """The name part of a candidate list item, or None when it is not a name.
+
+    Two-word candidates fall back to one word on the side away from the list ("Lee
+    arrived" -> "Lee"); initials belong to the item ("k. brennan").
+    """
+    tokens = list(re.finditer(r"[^\W\d_][\w'’-]*\.?", text[start:end]))
+    words = [t for t in tokens if not re.fullmatch(r"[^\W\d_]\.", t.group())]
+    if not words:
+        return None
+
+    def ok(word: str) -> bool:
+        low = word.lower()
+        if low in STOP_WORDS or is_rank(word) or low in _ROLE_WORDS_LIST:
+            return False
+        if word[:1].isupper():
+            # A word cut from a longer item ("Dispatch told") must look like a name.
+            return not cut or know is None or know.is_name(word) or not know.is_english(word)
+        # Capital-less reports: a lower-case item is a name when the census lists it; an
+        # ordinary word ("young") only with an initial ("k. young") or before a verb people
+        # do ("and young arrived").
+        if not caseless or know is None or not know.is_name(word):
+            return False
+        if not know.is_common_word(word) or len(tokens) > len(words):
+            return True
+        verb = re.match(r"[ \t]+([^\W\d_]+)", text[end:])
+        return bool(verb) and verb.group(1).lower() in NAME_VERBS
+
+    if all(ok(w.group()) for w in words):
+        return start + tokens[0].start(), start + tokens[-1].end()
+    return None
+
+
+def complete_name_lists(
+    text: str,
+    detections: Sequence[Detection],
+    *,
+    caseless: bool = False,
+    know: NameKnowledge | None = None,
+) -> list[Detection]:
+    """Mark the other items of a list that contains a found person.
+
+    Items are capitalised words with their initials; in a capital-less report (``caseless``)
+    also lower-case census names (``know``).
+    """
     people = sorted((d for d in detections if d.entity_type == "PERSON"), key=lambda d: d.start)
     out = list(detections)
     covered = {(d.start, d.end) for d in detections}
@@ -153,34 +226,73 @@ def complete_name_lists(text: str, detections: Sequence[Detection]) -> list[Dete
         for direction in (1, -1):
             pos_start, pos_end = d.start, d.end
             for _ in range(8):
+                found = None
                 if direction == 1:
                     sep = _LIST_SEP.match(text, pos_end)
-                    if not sep:
-                        break
-                    item = _LIST_ITEM.match(text, sep.end())
-                    if not item:
-                        break
-                    s, e = item.span()
+                    item = _LIST_ITEM_AFTER.match(text, sep.end()) if sep else None
+                    if item:
+                        s, e = item.span()
+                        found = _list_item(text, s, e, caseless, know)
+                        if found is None and " " in item.group().strip():
+                            one = re.match(rf"{_INITIALS}{_ITEM_WORD}", text[s:e])
+                            if one:
+                                found = _list_item(text, s, s + one.end(), caseless, know, True)
                 else:
-                    m = re.search(
-                        r"([^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)?)"
-                        + r"(\s*(?:,\s*(?:and\s+|&\s+)?|\s(?:and|&|or)\s)\s*)$",
-                        text[max(0, pos_start - 60) : pos_start],
-                    )
-                    if not m:
-                        break
                     base = max(0, pos_start - 60)
-                    s, e = base + m.start(1), base + m.end(1)
-                words = text[s:e].split()
-                if not all(
-                    w[:1].isupper() and w.lower() not in STOP_WORDS and not is_rank(w)
-                    for w in words
-                ):
+                    m = _LIST_ITEM_BEFORE.search(text[base:pos_start])
+                    if m:
+                        s, e = base + m.start(1), base + m.end(1)
+                        found = _list_item(text, s, e, caseless, know)
+                        if found is None:
+                            last = re.search(rf"{_INITIALS}{_ITEM_WORD}$", text[s:e])
+                            if last and last.start() > 0:
+                                found = _list_item(text, s + last.start(), e, caseless, know, True)
+                if not found:
                     break
+                s, e = found
                 if (s, e) not in covered:
                     out.append(Detection(s, e, "PERSON", 0.5, "name-list"))
                     covered.add((s, e))
                 pos_start, pos_end = s, e
+    return out
+
+
+_INITIAL_BEFORE = re.compile(r"(?:^|(?<=[\s(\[,;:]))(?:[^\W\d_]\.[ \t]?)+$")
+_INITIAL_AFTER = re.compile(r"[ \t][^\W\d_]\.(?=\s|$|[.,;:)])")
+_HYPHEN_BEFORE = re.compile(r"[^\W\d_][\w'’]*-$")
+_HYPHEN_AFTER = re.compile(r"-[^\W\d_][\w'’]*")
+
+
+def grow_names(text: str, detections: Sequence[Detection]) -> list[Detection]:
+    """Grow names over the parts that belong to them: initials before a person ("k.
+    brennan", "J. R. Diaz") and a middle initial after one ("Brown, John A."), and the other
+    half of a hyphenated name or place ("young-green", "Martinez-Lopez", "Winston-Salem")."""
+    out = []
+    for d in detections:
+        start, end = d.start, d.end
+        if d.entity_type in _NAMED_TYPES:
+            while True:
+                before = _HYPHEN_BEFORE.search(text, max(0, start - 40), start)
+                if not before:
+                    break
+                start = before.start()
+            while True:
+                after = _HYPHEN_AFTER.match(text, end)
+                if not after:
+                    break
+                end = after.end()
+        if d.entity_type == "PERSON":
+            initials = _INITIAL_BEFORE.search(text, max(0, start - 12), start)
+            if initials:
+                start = initials.start()
+            middle = _INITIAL_AFTER.match(text, end)
+            if middle:
+                end = middle.end()
+        out.append(
+            d
+            if (start, end) == (d.start, d.end)
+            else Detection(start, end, d.entity_type, d.score, d.source)
+        )
     return out
 
 
@@ -190,7 +302,6 @@ _PARENTHETICAL = re.compile(
     r"[ \t]*\([ \t]*[“\"'‘]?(?:the[ \t]+)?(?P<value>[^\W\d_][\w'’.-]*"
     r"(?:[ \t]+[^\W\d_][\w'’.-]*){0,7})[”\"'’]?[ \t]*\)"
 )
-_NAMED_TYPES = frozenset({"PERSON", "ORGANIZATION", "AGENCY", "LOCATION"})
 
 
 def grow_parentheticals(text: str, detections: Sequence[Detection]) -> list[Detection]:

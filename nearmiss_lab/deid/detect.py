@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from nearmiss_lab.deid.context import complete_name_lists, grow_addresses, grow_parentheticals
+from nearmiss_lab.deid.context import (
+    complete_name_lists,
+    grow_addresses,
+    grow_names,
+    grow_parentheticals,
+)
 from nearmiss_lab.deid.engine import BATCH_SIZE, DeidEngine
 from nearmiss_lab.deid.propagate import propagate
 from nearmiss_lab.deid.spans import resolve_overlaps
@@ -42,12 +47,12 @@ def detect_records(
     # ALL-CAPS and capital-less texts are analysed as a re-cased copy of the same length,
     # so every offset below is valid in the original text too; in other texts only
     # lower-case names behind a cue ("Sergeant bradley") get their capital back.
+    caseless = [
+        {f for f, t in record.items() if t and case_is_uninformative(t)} for record in records
+    ]
     records = [
-        {
-            f: truecase(t, engine.names, full=case_is_uninformative(t)) if t else ""
-            for f, t in record.items()
-        }
-        for record in records
+        {f: truecase(t, engine.names, full=f in flat) if t else "" for f, t in record.items()}
+        for record, flat in zip(records, caseless, strict=True)
     ]
     for i, record in enumerate(records):
         for field, text in record.items():
@@ -59,14 +64,19 @@ def detect_records(
         per_record[i][field] = found
     common = engine.is_common_word
     out = []
-    for record, detections in zip(records, per_record, strict=True):
+    for record, detections, flat in zip(records, per_record, caseless, strict=True):
         fields = {f: (t or "") for f, t in record.items()}
-        spread = propagate(fields, detections, common)
+        spread = propagate(fields, detections, common, is_word=engine.names.is_word, caseless=flat)
         resolved = {}
         for f, text in fields.items():
-            grown = grow_parentheticals(
-                text, complete_name_lists(text, grow_addresses(text, spread[f]))
+            listed = complete_name_lists(
+                text,
+                grow_addresses(text, spread[f], engine.names if f in flat else None),
+                caseless=f in flat,
+                know=engine.names,
             )
-            resolved[f] = resolve_overlaps(text, grown)
+            resolved[f] = resolve_overlaps(
+                text, grow_names(text, grow_parentheticals(text, listed))
+            )
         out.append(resolved)
     return out

@@ -15,7 +15,8 @@ RANKS = (
     "Captain Capt Cpt Detective Det Corporal Cpl Trooper Tpr Agent Chief Sheriff Undersheriff "
     "Marshal Inspector Insp Commander Cmdr Cmdt Commandant Major Maj Colonel Col Investigator Inv "
     "Constable Dispatcher Cadet Recruit Ranger Warden Superintendent Supt Commissioner Comm "
-    "Admiral Sheriff's Jailer Medic Paramedic EMT Firefighter FF Engineer Specialist Spc "
+    "Admiral Reserve Auxiliary Probationary Sheriff's Jailer Medic Paramedic EMT Firefighter FF "
+    "Engineer Specialist Spc "
     "Senator Governor Gov Mayor Councilman Councilwoman Councilor Judge Justice Magistrate "
     "Attorney Prosecutor Counsel Professor Prof President Pastor Reverend Rev Father Nurse Doctor"
 ).split()
@@ -73,8 +74,60 @@ ROLES = (
     "father brother sister neighbor neighbour friend boyfriend girlfriend owner tenant "
     "resident roommate occupant pedestrian cyclist motorist homeowner employee manager clerk "
     "nephew niece cousin uncle aunt grandson granddaughter grandmother grandfather spouse "
-    "lawyer counsel represented named identified nicknamed aka alias surname"
+    "lawyer counsel represented named identified nicknamed aka alias surname prisoner "
+    "detainee patient rp probationer parolee informant reportee"
 ).split()
+# Acronyms of police work that stay unknown to the English list but are never names.
+ACRONYMS = frozenset(
+    """ems sop vin dui dwi cpr swat dob rms cad dl ssn tac fto sro k9 atv suv gps aed bwc mvc
+    mva ncic nibrs ppe ptsd hrs bolo apb eta rp leo bac sfst fst dre cit ois uof mdt mdc cjis
+    nlets lkl lka uof ccw dv pc""".split()
+)
+# Two-word cues after which a name follows in reports: "registered to", "written by".
+CUE_PHRASES = frozenset(
+    (first, second)
+    for first, second in (
+        p.split()
+        for p in (
+            "registered to",
+            "belonging to",
+            "written by",
+            "prepared by",
+            "submitted by",
+            "reviewed by",
+            "approved by",
+            "signed by",
+            "completed by",
+            "reported by",
+            "authored by",
+            "relieved by",
+            "assisted by",
+            "interviewed by",
+            "arrested by",
+            "booked by",
+            "followed by",
+            "spoke with",
+            "spoke to",
+            "talked to",
+            "identified as",
+            "known as",
+        )
+    )
+)
+# Words before a common noun, never before a person's name ("the young", "his mark").
+DETERMINERS = frozenset(
+    """the a an this these those his her their my our your its some any no every each
+    another other such one two three several many few more most much very too""".split()
+)
+# Verbs that follow a person's name in reports and statements ("Young had", "Mason said").
+NAME_VERBS = frozenset(
+    """said says stated told asked yelled shouted screamed replied advised admitted denied
+    explained reported called ran fled walked lives lived has had was is did does would could
+    should will might must began became got went came left refused agreed pulled pushed
+    grabbed struck hit punched kicked tried wanted saw heard knew thought turned drove arrived
+    approached reached jumped kept stood sat swung threw dropped reached responded arrived
+    remained appeared""".split()
+)
 
 _RANK_WORDS = sorted(set(RANKS) | set(HONORIFICS), key=len, reverse=True)
 _PHRASES = sorted(RANK_PHRASES, key=len, reverse=True)
@@ -102,6 +155,11 @@ STOP_WORDS = frozenset(
     sir ma'am police officer officers unit units near behind inside outside toward towards
     across along around between through about against during without within past via per""".split()
 )
+
+# Stop words that are also US surnames ("Mary Still", "Sgt. Heard"): capitalised in the
+# middle of a sentence after a first name or a rank they are the surname, not the word
+# (Do, An and So are Vietnamese and Korean surnames).
+SURNAME_STOP_WORDS = frozenset("still just heard said near later while both do an so".split())
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # Latin capitals, with accents (Šárka, Łukasz)
 LOWER = "a-zß-öø-ÿā-žʼ"  # Latin small letters
@@ -139,7 +197,8 @@ def is_rank_word(word: str) -> bool:
 # Capitalised words that are census surnames or first names but, capitalised in prose, are
 # almost always part of a place, an institution, a rank, a month or a heading. Names that
 # are also such words are still found through a rank, a first name or propagation.
-NOT_NAMES = frozenset(
+# Place and institution words: never part of a person's name, even beside a first name.
+PLACE_WORDS = frozenset(
     """street st road rd avenue ave boulevard blvd drive dr lane ln way court ct place pl
     circle cir highway hwy parkway pkwy trail terrace route interstate bridge park square
     county city town township village parish state states district region north south east
@@ -148,8 +207,10 @@ NOT_NAMES = frozenset(
     police sheriff department office patrol division bureau agency unit squad team station
     precinct headquarters academy college university school hospital church bank court
     government ministry commission committee council convention article protocol republic
-    kingdom union national federal international public royal general supreme appeal
-    officer deputy sergeant lieutenant captain detective corporal trooper agent chief
+    kingdom union national federal international public royal general supreme appeal""".split()
+)
+NOT_NAMES = PLACE_WORDS | frozenset(
+    """officer deputy sergeant lieutenant captain detective corporal trooper agent chief
     marshal inspector commander major colonel constable judge justice attorney president
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday christmas easter

@@ -53,6 +53,13 @@ _INFLECTIONS = (
 )
 
 
+def _census_key(word: str) -> str:
+    low = word.lower()
+    if low.endswith(("'s", "’s")):
+        low = low[:-2]  # a possessive is the name's ("driver's" is not "drivers")
+    return low.replace("'", "").replace("’", "")
+
+
 def _read_census(path: Path) -> frozenset[str]:
     # Lines look like "SMITH          1.006  1.006      1"; only the name is kept.
     with path.open(encoding="ascii") as handle:
@@ -69,14 +76,15 @@ class NameKnowledge:
     all_words: frozenset[str] = frozenset()
     common_words: frozenset[str] = frozenset()
 
+    # The census writes "O'Neil" as "oneil".
     def is_first_name(self, word: str) -> bool:
-        return word.lower() in self.first_names
+        return _census_key(word) in self.first_names
 
     def is_surname(self, word: str) -> bool:
-        return word.lower() in self.surnames
+        return _census_key(word) in self.surnames
 
     def is_name(self, word: str) -> bool:
-        low = word.lower()
+        low = _census_key(word)
         return low in self.first_names or low in self.surnames
 
     def is_common_word(self, word: str) -> bool:
@@ -93,7 +101,15 @@ class NameKnowledge:
 
     def is_word(self, word: str) -> bool:
         """True for any word of the lexicon, noun-only census names included ("price")."""
-        return word.lower() in self.all_words or self.is_english(word)
+        low = word.lower()
+        if low in self.all_words or self.is_english(word):
+            return True
+        # Inflected nouns: "threats", "driver's" (a census name that is a plural noun).
+        return any(
+            low.endswith(suffix) and low[: -len(suffix)] + repl in self.all_words
+            for suffix, repl in _INFLECTIONS
+            if len(low) > len(suffix) + 2
+        )
 
     def is_english(self, word: str) -> bool:
         """True for an English word or a regular inflection of one ("worked", "stopped");
@@ -152,10 +168,14 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[
     first, last = census_names()
     words.update(nouns - first - last - US_STATE_WORDS)
     # Place, institution and function words stay English even when they are census names.
+    # spaCy's stop words hold function words WordNet lacks ("how", "himself", "whether").
+    from spacy.lang.en.stop_words import STOP_WORDS as FUNCTION_WORDS
+
     from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
 
-    words.update((NOT_NAMES | STOP_WORDS) - _BRANDS_AND_NAMES)
-    common.update(STOP_WORDS)
+    function_words = {w for w in FUNCTION_WORDS if w.isalpha()}
+    words.update((NOT_NAMES | STOP_WORDS | function_words) - _BRANDS_AND_NAMES)
+    common.update(STOP_WORDS | function_words)
     try:  # irregular forms: "went", "gave", "fought", "children"
         exceptions = lookups.get_table("lemma_exc")
         for key in exceptions:

@@ -10,9 +10,9 @@ whole strings ("Kyrenia" found once is found everywhere).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
-from nearmiss_lab.deid.lexicon import STOP_WORDS, is_rank
+from nearmiss_lab.deid.lexicon import ACRONYMS, DETERMINERS, NAME_VERBS, ROLES, STOP_WORDS, is_rank
 from nearmiss_lab.deid.types import Detection
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
@@ -29,23 +29,74 @@ def person_name_words(surface: str) -> list[str]:
         word = match.group().rstrip("'’-")
         if word.endswith(("'s", "’s")):
             word = word[:-2]
-        if len(word) < 2 or not word[0].isupper() or word.lower() in STOP_WORDS or is_rank(word):
+        low = word.lower()
+        if (
+            len(word) < 2
+            or not word[0].isupper()
+            or low in STOP_WORDS
+            or low in _ROLES
+            or low in ACRONYMS
+            or is_rank(word)
+        ):
             continue
         words.append(word)
     return words
 
 
-def _alternation(words: Sequence[str]) -> re.Pattern[str] | None:
+def _alternation(words: Sequence[str], flags: int = 0) -> re.Pattern[str] | None:
     if not words:
         return None
     ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)", flags)
+
+
+_ROLES = frozenset(ROLES)
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]*$")
+_WORD_AFTER = re.compile(r"[ \t]*([^\W\d_][\w'’]*)")
+
+
+def _in_name_slot(text: str, start: int, end: int) -> bool:
+    """True where a word stands as a person does: not after a determiner ("the young"), and
+    after a rank, a role noun or "by", or before a verb people do ("young had")."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    prev = before.group(1).lower() if before else ""
+    if prev in DETERMINERS:
+        return False
+    if prev and (is_rank(prev) or prev in _ROLES or prev in ("by", "told", "asked")):
+        return True
+    after = _WORD_AFTER.match(text, end)
+    return bool(after) and after.group(1).lower() in NAME_VERBS
+
+
+def _other_case_is_name(
+    text: str,
+    start: int,
+    end: int,
+    is_common_word: Callable[[str], bool],
+    is_word: Callable[[str], bool] | None,
+) -> bool:
+    """Whether a mention of a found name word in another case ("young" after "Tom Young",
+    "mason" in a re-cased ALL-CAPS report) is the person.
+
+    An ordinary word (verb, adjective) counts only where a person stands. So does any word of
+    the lexicon when ``is_word`` is given (text with informative capitals: a lower-case
+    "threats" is the noun even if a "Threats" was found); otherwise any other word does,
+    unless a determiner makes it a noun ("the mason").
+    """
+    word = text[start:end]
+    if is_common_word(word) or (is_word is not None and is_word(word)):
+        return _in_name_slot(text, start, end)
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    return not (before and before.group(1).lower() in DETERMINERS)
 
 
 def propagate(
     texts: Mapping[str, str],
     detections: Mapping[str, Sequence[Detection]],
     is_common_word: Callable[[str], bool] | None = None,
+    *,
+    is_word: Callable[[str], bool] | None = None,
+    caseless: Collection[str] = (),
 ) -> dict[str, list[Detection]]:
     """Add a detection for every further mention of an identifier found in the record.
 
@@ -57,7 +108,15 @@ def propagate(
         What the recognizers found in each field.
     is_common_word : callable, optional
         True for ordinary English words; such a name word is not propagated to the start of
-        a sentence, where capitalisation says nothing ("Young" the officer vs "Young people").
+        a sentence, where capitalisation says nothing ("Young" the officer vs "Young people"),
+        and in another case ("young", the lower-cased copy of an ALL-CAPS report) only where
+        it stands as a person does. Without it, only the found capitalisations propagate.
+    is_word : callable, optional
+        True for any word of the lexicon, nouns included; in fields with informative
+        capitals such a word in another case than found counts only where a person stands.
+    caseless : collection of str
+        Fields that were re-cased from ALL-CAPS or capital-less text (where a lower-case
+        copy of a name says nothing about it).
 
     Returns
     -------
@@ -80,7 +139,9 @@ def propagate(
                 if len(stripped) >= 3 and stripped.lower() not in STOP_WORDS:
                     # The copy keeps its source: an NER guess spread further is still a guess.
                     exact.setdefault(stripped, (d.entity_type, d.source))
-    person_rx = _alternation(name_words)
+    known = set(name_words)
+    # Other capitalisations of name words of 3+ letters are looked at one by one below.
+    person_rx = _alternation(name_words, re.IGNORECASE if is_common_word else 0)
     exact_rx = _alternation(list(exact))
     out: dict[str, list[Detection]] = {}
     for field, text in texts.items():
@@ -88,7 +149,13 @@ def propagate(
         if person_rx is not None:
             for m in person_rx.finditer(text):
                 word = m.group()
-                if (
+                if word not in known:
+                    if is_common_word is None or len(word) < 3:
+                        continue
+                    strict = None if field in caseless else is_word
+                    if not _other_case_is_name(text, m.start(), m.end(), is_common_word, strict):
+                        continue
+                elif (
                     len(word) < 3
                     and is_common_word is not None
                     and is_common_word(word)

@@ -12,7 +12,18 @@ from __future__ import annotations
 
 import re
 
-from nearmiss_lab.deid.lexicon import PLURAL_RANKS, ROLES, STOP_WORDS, is_rank
+from nearmiss_lab.deid.lexicon import (
+    ACRONYMS,
+    CUE_PHRASES,
+    DETERMINERS,
+    HONORIFICS,
+    NAME_VERBS,
+    NOT_NAMES,
+    PLURAL_RANKS,
+    ROLES,
+    STOP_WORDS,
+    is_rank,
+)
 from nearmiss_lab.deid.names import NameKnowledge
 
 _TOKEN = re.compile(
@@ -35,16 +46,18 @@ MONTHS_DAYS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
     saturday sunday""".split()
 )
-# Acronyms that stay unknown to the English list but are not names.
-ACRONYMS = frozenset(
-    """ems sop vin dui dwi cpr swat dob rms cad dl ssn tac fto sro k9 ems atv suv gps aed
-    bwc mvc mva ncic nibrs ppe ptsd ems hrs bolo apb eta""".split()
-)
 _ROLES = frozenset(ROLES)
 _LOCATIVES = frozenset("in from near outside of to toward towards via".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+_CLAUSE_OPENERS = frozenset(
+    """, ; : . ! ? and & but because cause cuz that when while after before since until so
+    then where if though although once as""".split()
+)
+_HONORIFICS = frozenset(h.lower() for h in HONORIFICS)
+_ORDER = frozenset("next last first second third other same".split())
+_ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 
 
@@ -52,15 +65,28 @@ def _alpha(word: str) -> bool:
     return word.replace("'", "").replace("’", "").isalpha()
 
 
+_SENTENCE_STARTS = re.compile(r"(?:^|[.!?]\s+|\n\s*)([^\W\d_])")
+
+
 def case_is_uninformative(text: str) -> bool:
-    """True for ALL-CAPS text and for text written (almost) without capitals."""
+    """True for ALL-CAPS text and for text written (almost) without capitals.
+
+    A text whose sentences start with capitals is written with capitals even when no other
+    word has one ("I will mark the spot."): only a text whose sentence starts are mostly
+    lower-case counts as capital-less.
+    """
     words = _WORDS.findall(text)
     if len(words) < 8:
         return False
     letters = [c for c in text if c.isalpha()]
     upper = sum(c.isupper() for c in letters) / len(letters)
+    if upper > 0.6:
+        return True
     titled = sum(w[0].isupper() and w[1:].islower() for w in words) / len(words)
-    return upper > 0.6 or titled < 0.03
+    if titled >= 0.03:
+        return False
+    starts = _SENTENCE_STARTS.findall(text)
+    return sum(c.islower() for c in starts) * 2 >= len(starts)
 
 
 def _same_length(word: str, convert: str) -> str:
@@ -116,15 +142,25 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
         elif any(c.isdigit() for c in low) and any(c.isalpha() for c in low):
             upper[i] = True
         elif _alpha(low):
-            if low in _AGENCY_ABBREVIATIONS or (
-                2 <= len(low) <= 5
-                and not set(low) & set("aeiouy")
-                and low.isalpha()
-                and low not in SUFFIX_WORDS  # "rd", "st", "blvd" are street words
+            if (
+                low in _AGENCY_ABBREVIATIONS
+                or (
+                    3 <= len(low) <= 6
+                    and low.endswith(("pd", "so", "sd", "hp", "sp"))
+                    and not know.is_word(low)  # "ccso", "ohp", "lapd"; "also" is a word
+                )
+                or (
+                    2 <= len(low) <= 5
+                    and not set(low) & set("aeiouy")
+                    and low.isalpha()
+                    and low not in SUFFIX_WORDS  # "rd", "st", "blvd" are street words
+                )
             ):
                 upper[i] = True  # "pd", "mhp", "ccso": agency and unit acronyms
             elif sentence_start or low == "i" or low in MONTHS_DAYS:
                 cap[i] = True
+            elif len(low) == 1 and i + 2 < len(words) and words[i + 1] == ".":
+                cap[i] = _alpha(words[i + 2])  # an initial: "k. brennan"
             elif (
                 len(low) > 1
                 and low not in STOP_WORDS
@@ -158,25 +194,88 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 cap[i] = True
 
 
+def _initials(words: list[str], j: int) -> int:
+    """Index of the first word after initials starting at ``j`` ("j . r . smith"), or ``j``."""
+    while j + 2 < len(words) and len(words[j]) == 1 and words[j].isalpha() and words[j + 1] == ".":
+        j += 2
+    return j
+
+
+def _clause_start(words: list[str], i: int) -> bool:
+    """True when word ``i`` starts a clause ("..., young had", "because young had", "b/c")."""
+    if i == 0 or words[i - 1] in _CLAUSE_OPENERS:
+        return True
+    return i >= 3 and words[i - 3 : i] == ["b", "/", "c"]
+
+
+def _name_slot(words: list[str], i: int, common: bool = False) -> bool:
+    """True where a word stands as a person would: no determiner before it and a verb people
+    do after it ("i misunderstood what john yelled", "by then mason was gone"). An ordinary
+    word ("young") must also start its clause ("b/c young had been cooperative"), which
+    keeps "semi trucks kept passing" and "command staff should" apart."""
+    if i > 0 and words[i - 1] in DETERMINERS:
+        return False
+    if common and not _clause_start(words, i):
+        return False
+    return i + 1 < len(words) and words[i + 1] in NAME_VERBS
+
+
 def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict: bool) -> None:
-    """Names after ranks, role nouns and first names, and "SURNAME, FIRSTNAME"."""
+    """Names after ranks, role nouns, cue phrases ("registered to", "written by") and first
+    names, and "SURNAME, FIRSTNAME"."""
 
     def namelike(word: str) -> bool:
         return not know.is_english(word) or (not strict and know.is_name(word))
 
     for i, low in enumerate(words):
-        if not _alpha(low) or low in STOP_WORDS:
+        if not _alpha(low):
             continue
-        if strict and len(low) > 3 and know.is_surname(low) and not know.is_word(low):
-            cap[i] = True  # "suddenly rodriguez slipped": a surname, lower-cased
+        # Plural ranks and ranks are checked before stop words: "officer" and "officers"
+        # are stop words elsewhere (they never start a name) but always introduce one here.
         if low.rstrip(".") in _PLURAL_RANKS:
             _cap_list(words, i + 1, cap, know)
             continue
+        # A rank inside a compound ("a two-officer car") or after a determiner ("so the next
+        # officer goes home": a common noun, not a title) introduces no name.
+        rank = is_rank(low) and not (
+            i > 0 and (words[i - 1] == "-" or words[i - 1] in DETERMINERS or words[i - 1] in _ORDER)
+        )
+        cue = rank or low in _ROLES or (i > 0 and (words[i - 1], low) in CUE_PHRASES)
+        if low in STOP_WORDS and not cue:
+            continue
+        if strict and len(low) > 3 and know.is_surname(low) and not know.is_word(low):
+            cap[i] = True  # "suddenly rodriguez slipped": a surname, lower-cased
+        if cue:
+            start = i + 1
+            while start < len(words) and words[start] == ".":
+                start += 1  # "sgt. smith"
+            j = _initials(words, start)
+            if j > start and j < len(words) and _alpha(words[j]) and words[j] not in STOP_WORDS:
+                # "lieutenant j. smith": after a rank and initials, the next word is the
+                # surname whatever else it means ("Sgt. J. Young").
+                for k in range(start, j + 1, 2):
+                    cap[k] = True
+                continue
+        if (
+            not strict
+            and not cue
+            and know.is_name(low)
+            and low not in NOT_NAMES
+            and _name_slot(words, i, know.is_common_word(low))
+        ):
+            cap[i] = True  # "i misunderstood what john yelled", "b/c young had been"
         j = _next_word(words, i)
         if j is None:
             continue
-        if is_rank(low) or low in _ROLES:
-            if namelike(words[j]) or (is_rank(low) and know.is_surname(words[j])):
+        if cue:
+            if know.is_common_word(words[j]) and j + 1 < len(words) and words[j + 1] in _ARTICLES:
+                continue  # "the driver gave the name": a verb before an article
+            if (
+                namelike(words[j])
+                or (rank and know.is_surname(words[j]) and not know.is_common_word(words[j]))
+                # "mrs. young": an honorific is followed by a name, whatever else it means
+                or (low in _HONORIFICS and know.is_name(words[j]))
+            ):
                 cap[j] = True
                 k = _next_word(words, j)
                 if k is not None and (know.is_name(words[k]) and namelike(words[k])):
@@ -188,9 +287,32 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
             or (know.is_surname(words[j]) and not know.is_english(low))
         ):
             cap[i] = cap[j] = True
-        # "DANIELS, ROBERT" / "daniels, robert": surname, comma, first name.
+        elif (
+            not strict
+            and j == i + 1
+            and know.is_name(low)
+            and not know.is_english(low)
+            and know.is_name(words[j])
+            and words[j] not in NAME_VERBS
+            and words[j] not in NOT_NAMES
+            # An ordinary second word ends the name only where the clause ends ("by garcia
+            # young.", "me & ortiz will;"); "smith gave a statement" is a verb.
+            and (
+                not know.is_common_word(words[j])
+                or j + 1 == len(words)
+                or words[j + 1] in _CLAUSE_OPENERS
+            )
+        ):
+            cap[i] = cap[j] = True
+        # "DANIELS, ROBERT" / "daniels, robert": surname, comma, first name; an English
+        # surname too after a cue or before a middle initial ("the caller, young, mary",
+        # "young, mary a.").
         if j == i + 2 and words[i + 1] == "," and know.is_first_name(words[j]):
-            if not know.is_english(low) or (know.is_surname(low) and not strict):
+            cued = i > 0 and (is_rank(words[i - 1]) or words[i - 1] in _ROLES)
+            middle = _initials(words, j + 1) > j + 1
+            if not know.is_english(low) or (
+                know.is_surname(low) and (not strict or cued or middle)
+            ):
                 cap[i] = cap[j] = True
 
 
@@ -201,6 +323,10 @@ def _cap_list(words: list[str], j: int, cap: list[bool], know: NameKnowledge) ->
         word = words[j]
         if word in {",", ".", "&", "and"}:
             j += 1
+            continue
+        if len(word) == 1 and word.isalpha() and j + 1 < len(words) and words[j + 1] == ".":
+            cap[j] = True  # an initial: "ofcs. a. higgins and revis"
+            j += 2
             continue
         if (
             not _alpha(word)

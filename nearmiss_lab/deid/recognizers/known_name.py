@@ -10,11 +10,18 @@ recognizer over the spaCy Doc the engine already computed, so it costs one pass 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
 
-from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
+from nearmiss_lab.deid.lexicon import (
+    NOT_NAMES,
+    PLACE_WORDS,
+    ROLES,
+    STOP_WORDS,
+    SURNAME_STOP_WORDS,
+)
 from nearmiss_lab.deid.names import NameKnowledge, load_name_knowledge
 
 # Verbs that follow a person's name in reports and statements.
@@ -24,11 +31,12 @@ PERSON_VERBS = frozenset(
     got went came left refused agreed pulled pushed grabbed struck hit punched kicked tried
     wanted saw heard knew thought turned drove arrived approached reached""".split()
 )
+_ROLE_WORDS = frozenset(ROLES)
 _SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "(", "-", "—"}
 
 
 def _is_capitalised(word: str) -> bool:
-    return word[:1].isupper() and word.replace("'", "").replace("-", "").isalpha()
+    return word[:1].isupper() and re.sub(r"['’-]", "", word).isalpha()
 
 
 class KnownNameRecognizer(EntityRecognizer):
@@ -100,22 +108,49 @@ class KnownNameRecognizer(EntityRecognizer):
             if len(word) < 2 or not _is_capitalised(word):
                 continue
             low = word.lower()
-            if low in NOT_NAMES or low in STOP_WORDS:
+            if low in PLACE_WORDS or low in STOP_WORDS:
                 continue
             initial = self._sentence_initial(doc, i)
             nxt = doc[i + 1] if i + 1 < n else None
-            # First name + capitalised word: "Maria Kowalczyk", "Kevin O'Brien".
-            if (
-                know.is_first_name(word)
-                and nxt is not None
+            pair = (
+                nxt is not None
                 and not tok.whitespace_.count("\n")
                 and len(nxt.text) > 1
                 and _is_capitalised(nxt.text)
-                and nxt.text.lower() not in NOT_NAMES
-                and nxt.text.lower() not in STOP_WORDS
-                and (not know.is_english(nxt.text) or know.is_name(nxt.text))
-            ):
-                add(tok.idx, nxt.idx + len(nxt.text), self.SCORE_PAIR)
+                and nxt.text.lower() not in PLACE_WORDS
+                and (
+                    nxt.text.lower() not in STOP_WORDS
+                    # "Mary Still": a surname that is a stop word, written with its capital
+                    or (nxt.text.lower() in SURNAME_STOP_WORDS and nxt.text[1:].islower())
+                )
+            )
+            if pair and nxt is not None:
+                second = nxt.text
+                # First name + capitalised word: "Maria Kowalczyk", "Kevin O'Brien". A word
+                # that is also a month, a title or a brand ("April", "King", "Smith") pairs
+                # only with a name that is no English word ("April Kowalski", "Jose King").
+                if know.is_first_name(word) and (
+                    not know.is_english(second) or know.is_name(second)
+                ):
+                    plain = low not in NOT_NAMES and second.lower() not in NOT_NAMES
+                    if plain or (
+                        not (know.is_english(word) and know.is_english(second))
+                        and know.is_name(second)
+                    ):
+                        add(tok.idx, nxt.idx + len(second), self.SCORE_PAIR)
+                        continue
+                # A word no list knows before a census surname: "Timotea Weir jumped in".
+                if (
+                    len(word) > 2
+                    and word[1:].islower()
+                    and low not in NOT_NAMES
+                    and not know.is_word(word)
+                    and know.is_surname(second)
+                    and second.lower() not in NOT_NAMES
+                ):
+                    add(tok.idx, nxt.idx + len(second), self.SCORE_RARE)
+                    continue
+            if low in NOT_NAMES:
                 continue
             # "DANIELS, ROBERT" / "Daniels, Robert": surname, comma, first name.
             after = doc[i + 2] if i + 2 < n else None
@@ -141,6 +176,8 @@ class KnownNameRecognizer(EntityRecognizer):
                 continue
             if not know.is_name(word) or (tok.tag_ and tok.tag_ not in ("NNP", "NNPS")):
                 continue
+            if low in _ROLE_WORDS:
+                continue  # "Driver [PERSON-1] ...": a role noun introduces a name
             english = know.is_english(word)
             if initial and english:
                 continue  # "Will you..." / "Young officers..." at a sentence start

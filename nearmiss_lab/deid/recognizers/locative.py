@@ -21,7 +21,7 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "preposition place",
-            r"\b(?i:in|to|from|near|outside|toward|towards|into|via|at|of|lives\s+in|flew\s+to)"
+            r"\b(?i:in|to|from|near|outside|toward|towards|into|via|at|of|through|lives\s+in|flew\s+to)"
             rf"\s+(?P<value>{_PLACE_WORD}(?:\s+{_PLACE_WORD})?)",
             0.45,
         ),

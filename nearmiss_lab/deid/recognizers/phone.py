@@ -21,6 +21,10 @@ class PhoneFormsRecognizer(LawPatternRecognizer):
             rf"(?<![\w+])(?:\+?1[-.\s]?)?\(?\d{{3}}\)?[-.\s]?\d{{3}}[-.\s]\d{{4}}(?!\d){_EXT}",
             0.7,
         ),
+        # Ten digits written together, with an extension: "5550104477 ext. 12".
+        Pattern(
+            "ten digits extension", r"(?<![\w+])\d{10}\s*(?i:x|ext\.?|extension)\s*\d{1,5}\b", 0.7
+        ),
         Pattern(
             "international",
             rf"(?<![\w])(?:\+|00)\d{{1,3}}[\s.-]?(?:\(0?\d{{0,4}}\)[\s.-]?)?\d{{1,4}}(?:[\s.-]\d{{2,4}}){{1,4}}\b{_EXT}",

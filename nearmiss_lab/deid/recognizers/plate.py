@@ -18,7 +18,7 @@ class PlateRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "keyword plate",
-            rf"\b{_KEY}(?i:\s*(?:number|no\.?|#|:)\s*)*\s*(?:[A-Z]{{2}}\s+)?(?P<value>(?i:{_PLATE}))\b",
+            rf"\b{_KEY}(?i:\s*(?:number|no\.?|#|:)\s*)*\s*(?:[A-Z]{{2}}\s+)?(?P<value>(?!{_KEY}\b)(?i:{_PLATE}))\b",
             0.75,
         ),
         Pattern("ABC-1234", r"\b[A-Z]{2,3}[- ]?\d{3,4}\b", 0.45),

@@ -14,22 +14,34 @@ from collections.abc import Iterator
 from presidio_analyzer import Pattern
 
 from nearmiss_lab.deid.lexicon import (
+    CUE_PHRASES,
     GUARDED_NAME_WORD,
     HONORIFICS,
+    NOT_NAMES,
     PERSON_NAME,
     PLURAL_RANK_RE,
     RANK_RE,
     ROLE_RE,
     STOP_WORDS,
+    SURNAME_STOP_WORDS,
+    is_rank_word,
 )
+from nearmiss_lab.deid.names import POLICE_NOUNS
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
+_STOP_SURNAME = "(?:" + "|".join(w.capitalize() for w in sorted(SURNAME_STOP_WORDS)) + ")"
+_CUE_PHRASE = r"(?i:" + "|".join(sorted(rf"{a}\s+{b}" for a, b in CUE_PHRASES)) + r")"
 _HONORIFIC = r"(?:" + "|".join(HONORIFICS) + r")\.?"
 _LIST_SEP = r"(?:\s*,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)"
 _NAME_LIST = rf"{PERSON_NAME}(?:{_LIST_SEP}{PERSON_NAME})+"
 _ONE_NAME = re.compile(PERSON_NAME)
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 _WORD = re.compile(r"[\w'’.-]+")
+# Words that make "Sheriff's Office" or "Police Department" an institution, not a person.
+INSTITUTION_WORDS = frozenset(
+    """office department dept division bureau unit squad team station precinct headquarters
+    academy agency patrol police county city state court jail detention services""".split()
+)
 
 
 class RankNameRecognizer(LawPatternRecognizer):
@@ -40,10 +52,16 @@ class RankNameRecognizer(LawPatternRecognizer):
         # Honorific and name together: "Mrs Anna Christou" -> the whole phrase.
         Pattern("honorific name", rf"\b(?P<value>{_HONORIFIC}\s+{PERSON_NAME})", 0.85),
         Pattern("rank name", rf"\b{RANK_RE}\s+(?P<value>{PERSON_NAME})", 0.85),
+        # A surname that is a stop word, capitalised after a rank: "Sergeant Still".
+        Pattern("rank stop-word surname", rf"\b{RANK_RE}\s+(?P<value>{_STOP_SURNAME})(?!\w)", 0.6),
         # "Officers Diaz and Lee", "Deputies A. Brown, C. Ortiz & Kim": each name separately.
         Pattern("plural rank list", rf"\b{PLURAL_RANK_RE}\s+(?P<list>{_NAME_LIST})", 0.85),
         Pattern(
             "role name", rf"\b(?i:{ROLE_RE}),?\s+(?:as\s+|was\s+)?(?P<value>{PERSON_NAME})", 0.6
+        ),
+        # "registered to Dale Ortiz", "written by Ofc. Mason", "known as Dusty".
+        Pattern(
+            "cue phrase name", rf"\b{_CUE_PHRASE}\s+(?:{RANK_RE}\s+)?(?P<value>{PERSON_NAME})", 0.6
         ),
         # Self-introductions, where lower-case names are names too: "my name is ana diaz".
         Pattern(
@@ -76,6 +94,14 @@ class RankNameRecognizer(LawPatternRecognizer):
         ),
     ]
 
+    def validate_value(self, pattern: Pattern, value: str) -> bool | None:
+        # After a cue phrase a capitalised word may still be a unit or a place ("spoke with
+        # Dispatch", "registered to Enterprise Rent-A-Car" is left to other recognizers).
+        first = value.split()[0].lower().strip(".")
+        if pattern.name == "cue phrase name" and (first in NOT_NAMES or first in POLICE_NOUNS):
+            return False
+        return None
+
     def value_spans(self, match: re.Match[str]) -> Iterator[tuple[int, int]]:
         if "list" in match.re.groupindex and match.group("list") is not None:
             offset = match.start("list")
@@ -83,8 +109,13 @@ class RankNameRecognizer(LawPatternRecognizer):
                 yield offset + name.start(), offset + name.end()
         else:
             for start, end in super().value_spans(match):
-                # Trailing function words are not part of a name ("Eliane and I").
+                # Trailing function words are not part of a name ("Eliane and I"); ranks
+                # are kept readable ("Reserve Deputy L. Young" -> "L. Young").
                 words = list(_WORD.finditer(match.string, start, end))
                 while len(words) > 1 and words[-1].group().lower() in STOP_WORDS:
                     words.pop()
-                yield start, words[-1].end() if words else end
+                while words and is_rank_word(words[0].group()):
+                    words.pop(0)  # a rank alone ("Submitted by Sgt.") is no name
+                if not words or words[0].group().lower().rstrip(".") in INSTITUTION_WORDS:
+                    continue  # "Sheriff's Office", "Police Department": not a person
+                yield words[0].start(), words[-1].end()
