@@ -84,3 +84,21 @@ def test_store_from_the_environment_and_store_info(tmp_path):
 def test_store_info_on_a_missing_store_exits_2(tmp_path):
     result = CliRunner().invoke(main, ["store", "info", "--store", str(tmp_path / "none")])
     assert result.exit_code == 2 and "does not exist" in result.output
+
+
+def test_missing_spacy_model_is_a_usage_error_before_anything_is_read(tmp_path):
+    # The scan engine's model is checked before the first folder: exit 2 with the message
+    # naming the package, no traceback, and no store created.
+    folder = write_submission(tmp_path / "s", [make_incident(0)])
+    store = tmp_path / "store"
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store)],
+                                env={"NEARMISS_SPACY_MODEL": "en_core_web_lg"})
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "spaCy model 'en_core_web_lg' is not installed" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    assert not store.exists()
+    # --no-scan needs no model
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store),
+                                       "--no-scan"], env={"NEARMISS_SPACY_MODEL": "en_core_web_lg"})
+    assert result.exit_code == 0

@@ -94,11 +94,12 @@ def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: boo
 
     Exit status: 0 when every submission was accepted (possibly with warnings) or was a
     duplicate, 1 when any was rejected or had records rejected or quarantined, 2 on
-    unreadable input.
+    unreadable input or an unavailable scan engine (e.g. the spaCy model is not installed).
     """
     import os
 
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
+    from nearmiss_lab.config import ModelNotInstalledError
     from nearmiss_lab.ingest import IngestLimits, ScanUnavailableError, ingest_many
 
     path = settings(store=store).store
@@ -110,7 +111,8 @@ def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: boo
     try:
         receipts = ingest_many(submissions, path, scan=not no_scan, min_score=min_score,
                                limits=limits, on_scan=bar.update)
-    except ScanUnavailableError as exc:
+    except (ScanUnavailableError, ModelNotInstalledError) as exc:
+        # The scan engine is checked before the first folder is read: exit 2, store untouched.
         raise InputError(str(exc)) from None
     finally:
         bar.close()

@@ -32,7 +32,7 @@ class DeidScanner:
     batch), which is what :func:`scan_candidates` uses.
     """
 
-    def __init__(self, min_score: float | None = None) -> None:
+    def __init__(self, min_score: float | None = None, model: str | None = None) -> None:
         try:
             from nearmiss_lab.deid import residual_scan_batch
         except ImportError as exc:
@@ -40,17 +40,29 @@ class DeidScanner:
                 "the residual scan (nearmiss_lab.deid.residual_scan_batch) is not available; "
                 "install the de-identification stage or run with --no-scan deliberately"
             ) from exc
+        from nearmiss_lab.config import Settings, require_spacy_model
+
+        # The engine itself loads lazily (a submission may have nothing to scan), but a
+        # missing model must stop the ingest here, before any folder is read or committed,
+        # with the error that names the package -- not half-way, as a traceback.
+        self.model = model or Settings.from_env().spacy_model
+        require_spacy_model(self.model)
         self._batch: Callable[..., list[list[Any]]] = residual_scan_batch
         self._options: dict[str, Any] = {} if min_score is None else {"min_score": min_score}
+        self._engine: Any = None
 
     def __call__(self, record: dict[str, Any]) -> Sequence[Finding]:
-        return self._batch([record], **self._options)[0]
+        return self.batch([record])[0]
 
     def batch(self, records: list[dict[str, Any]]) -> list[list[Finding]]:
-        return self._batch(records, **self._options)
+        if self._engine is None:
+            from nearmiss_lab.deid.engine import get_engine
+
+            self._engine = get_engine(self.model)
+        return self._batch(records, engine=self._engine, **self._options)
 
 
-def default_scanner(min_score: float | None = None) -> Scanner:
+def default_scanner(min_score: float | None = None, model: str | None = None) -> Scanner:
     """Return the de-identification stage's residual scan as a ``record -> findings`` function.
 
     Parameters
@@ -58,13 +70,17 @@ def default_scanner(min_score: float | None = None) -> Scanner:
     min_score : float, optional
         Lowest detector score that counts as a residual identifier (the de-identification
         stage's default when None).
+    model : str, optional
+        spaCy model package of the scan (default ``Settings.from_env().spacy_model``).
 
     Raises
     ------
     ScanUnavailableError
         The de-identification stage does not provide the residual scan.
+    ModelNotInstalledError
+        The spaCy model is not installed (checked now, before anything is read).
     """
-    return DeidScanner(min_score)
+    return DeidScanner(min_score, model)
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
