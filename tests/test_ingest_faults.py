@@ -115,7 +115,10 @@ def test_symlinked_manifest_is_refused(tmp_path, store):
     (folder / "records.jsonl").write_bytes((real / "records.jsonl").read_bytes())
     (folder / "manifest.json").symlink_to(real / "manifest.json")
     receipt = ingest(folder, store)
-    assert (receipt["status_code"], codes(receipt)) == (-11, ["ingest-symlink"])
+    # the validator's check, so `nearmiss validate` refuses it too
+    assert (receipt["status_code"], codes(receipt)) == (-11, ["submission-manifest-unsafe"])
+    assert receipt["issues"][0]["file"] == "manifest.json"
+    assert_nothing_stored(store)
 
 
 def test_symlinked_records_file_is_refused_even_inside_the_folder(tmp_path, store):

@@ -241,3 +241,31 @@ def test_workers_below_one_is_a_usage_error(tmp_path, record):
     path = tmp_path / "r.jsonl"
     path.write_text(json.dumps(record) + "\n")
     assert _run("--workers", "0", path)[0] == 2
+
+
+@pytest.mark.parametrize("member", ["manifest.json", "records.jsonl"])
+def test_symlinked_member_is_refused_by_validate_as_by_ingest(tmp_path, record, member):
+    # One file-safety check (validate.folder.member_problem) serves both commands, so an
+    # agency's `nearmiss validate` refuses exactly what the hub's ingest refuses.
+    real = tmp_path / "real"
+    write_submission([record], real, agency="AG-K7Q2", period=("2024-01", "2024-03"),
+                     deidentification={}, tools={})
+    folder = tmp_path / "sub"
+    folder.mkdir()
+    for name in ("manifest.json", "records.jsonl"):
+        if name == member:
+            (folder / name).symlink_to(real / name)
+        else:
+            (folder / name).write_bytes((real / name).read_bytes())
+    code, out, _ = _run("--json", folder)
+    issues = json.loads(out)["issues"]
+    expected = {"manifest.json": "submission-manifest-unsafe",
+                "records.jsonl": "submission-records-unsafe"}[member]
+    assert code == 1 and [(i["code"], i["severity"]) for i in issues] == [(expected, "fatal")]
+    assert issues[0]["file"] == str(folder / member)
+
+    from nearmiss_lab.ingest import ingest_submission
+
+    receipt = ingest_submission(folder, tmp_path / "store", scan=False)
+    assert receipt["status"] == "rejected"
+    assert [i["code"] for i in receipt["issues"]] == [expected]

@@ -81,7 +81,8 @@ STATUS_TABLE: tuple[Status, ...] = (
            "valid records stored; others rejected (invalid) or quarantined (residual identifier)"),
     Status(-10, "rejected", "manifest missing, unreadable or invalid"),
     Status(-11, "rejected",
-           "records file missing, unsafe (symbolic link, outside the folder) or unreadable"),
+           "records file missing, unsafe (symbolic link, outside the folder) or unreadable; "
+           "manifest.json a symbolic link"),
     Status(-12, "rejected", "records file does not match the manifest (sha256, size, count, "
            "truncated)"),
     Status(-13, "rejected", "unsupported schema major version"),
@@ -101,6 +102,7 @@ FATAL_STATUS: dict[str, int] = {
     "ingest-symlink": -11,
     "submission-records-missing": -11,
     "submission-records-unsafe": -11,
+    "submission-manifest-unsafe": -11,
     "ingest-records-unreadable": -11,
     "ingest-compressed-corrupt": -11,
     "ingest-expanded-too-large": -11,

@@ -61,13 +61,16 @@ class SubmissionFault(Exception):
 def check_manifest_path(folder: Path) -> None:
     """Refuse a ``manifest.json`` that is a symbolic link (the reader would follow it).
 
-    A missing manifest is left to :func:`nearmiss_lab.submission.read_manifest`, which
-    reports it with its own code.
+    The check is the validator's (:func:`nearmiss_lab.validate.folder.manifest_file_issues`,
+    R-029), so ``nearmiss validate`` refuses exactly what the hub refuses. A missing manifest
+    is left to :func:`nearmiss_lab.submission.read_manifest`, which reports it with its own
+    code.
     """
-    if (folder / MANIFEST_NAME).is_symlink():
-        raise SubmissionFault("ingest-symlink", "manifest.json is a symbolic link; only "
-                              "regular files inside the submission folder are read",
-                              file=MANIFEST_NAME)
+    from nearmiss_lab.validate.folder import manifest_file_issues
+
+    issues = manifest_file_issues(folder)
+    if issues:
+        raise SubmissionFault.from_issues([i.located(file=MANIFEST_NAME) for i in issues])
 
 
 def open_member(path: Path) -> int:

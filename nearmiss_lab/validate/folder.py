@@ -12,6 +12,40 @@ from nearmiss_lab.validate.reader import DEFAULT_MAX_LINE_BYTES
 from nearmiss_lab.validate.records import validate_records_file
 from nearmiss_lab.validate.rules import rule_issue
 
+MANIFEST_FILE = "manifest.json"
+
+
+def member_problem(folder: Path, name: str) -> str | None:
+    """Why the file ``name`` of a submission folder must not be read, or None when it may.
+
+    The one file-safety check of a submission, shared by the validator and the hub's ingest:
+    ``"symlink"`` (a symbolic link, wherever it points), ``"missing"``, or ``"unsafe"`` (not
+    a regular file, or resolving to a place other than directly inside ``folder``).
+    """
+    path = folder / name
+    if path.is_symlink():
+        return "symlink"
+    if not path.exists():
+        return "missing"
+    if not path.is_file() or path.resolve().parent != folder.resolve():
+        return "unsafe"
+    return None
+
+
+def manifest_file_issues(folder: Path) -> list[Issue]:
+    """Check that ``manifest.json`` is safe to read (R-029): not a symbolic link.
+
+    A missing manifest, or one that is not a regular file, is left to
+    :func:`nearmiss_lab.submission.read_manifest` (``manifest-missing`` /
+    ``manifest-unreadable``); only what that reader would silently follow is reported here.
+    """
+    if member_problem(folder, MANIFEST_FILE) == "symlink":
+        return [rule_issue("submission-manifest-unsafe", "",
+                           "manifest.json is a symbolic link; only regular files directly "
+                           "inside the submission folder are read").located(
+                               file=str(folder / MANIFEST_FILE))]
+    return []
+
 
 def records_file_issues(folder: Path, name: str) -> tuple[Path, list[Issue]]:
     """Locate the records file named by a manifest and check it is safe to read (R-020/R-021).
@@ -21,15 +55,15 @@ def records_file_issues(folder: Path, name: str) -> tuple[Path, list[Issue]]:
     """
     path = folder / name
     file = str(path)
-    if path.is_symlink():
+    problem = member_problem(folder, name)
+    if problem == "symlink":
         return path, [rule_issue("submission-records-unsafe", "/records/file",
                                  "the records file is a symbolic link").located(file=file)]
-    if not path.exists():
+    if problem == "missing":
         return path, [rule_issue("submission-records-missing", "/records/file",
                                  "the records file named by the manifest does not exist"
                                  ).located(file=file)]
-    inside = path.resolve().parent == folder.resolve()
-    if not path.is_file() or not inside:
+    if problem == "unsafe":
         return path, [rule_issue("submission-records-unsafe", "/records/file",
                                  "the records file is not a regular file directly inside the "
                                  "submission folder").located(file=file)]
@@ -43,7 +77,8 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
                         workers: int = 1) -> Report:
     """Validate a submission folder as the hub would before ingesting it.
 
-    Checks, in order: the manifest (present, readable, schema-valid, R-025); the records file
+    Checks, in order: the manifest (not a symbolic link, R-029; present, readable,
+    schema-valid, R-025); the records file
     it names (R-020, R-021); its size and sha256 (R-022, R-023); then every record (schema,
     record rules with the manifest's period, R-026 agency, R-027 duplicate ids, R-028 schema
     version) and finally the record count (R-024). Checking stops early only when there is
@@ -75,6 +110,10 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
 
     folder = Path(folder)
     report = Report()
+    # The same file-safety checks as the hub's ingest, before anything is opened.
+    report.extend(manifest_file_issues(folder))
+    if report.issues:
+        return report
     manifest, issues = read_manifest(folder)
     report.extend(issues)
     if manifest is None:
@@ -83,7 +122,7 @@ def validate_submission(folder: str | Path, *, taxonomy: Taxonomy | None = None,
     report.extend(issues)
     if issues:
         return report
-    manifest_file = str(folder / "manifest.json")
+    manifest_file = str(folder / MANIFEST_FILE)
     if path.stat().st_size != manifest["records"]["bytes"]:
         report.extend([rule_issue("submission-size-mismatch", "/records/bytes",
                                   "the records file's size differs from the manifest's"

@@ -100,6 +100,9 @@ RULES: tuple[Rule, ...] = (
          "occurrences are errors."),
     Rule("R-028", "submission-schema-version-mismatch", _W, "submission",
          "Records declare the incident schema version the manifest names."),
+    Rule("R-029", "submission-manifest-unsafe", _F, "submission",
+         "manifest.json is a regular file inside the submission folder, not a symbolic link "
+         "(a link could make the hub read a file outside the submission)."),
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
 _BY_CODE: dict[str, Rule] = {r.code: r for r in RULES if r.scope != "schema"}
