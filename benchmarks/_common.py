@@ -316,7 +316,8 @@ def render_pipeline(result: dict) -> list[str]:
         f"{params['sample']} records (every k-th record of the same corpus); the other stages "
         "run at full size on gold-span-replaced records, ingest with `scan=False`. "
         "Growth: time ratio between sizes and the exponent b of t ~ n^b (1 = linear, "
-        "0 = fixed cost).",
+        "0 = fixed cost); a projected cell is linear in documents by construction, so its "
+        "growth differs from 1 only by the rate its sample ran at (the machine's load then).",
         "",
         *markdown_table(head, rows),
         "",
@@ -373,10 +374,13 @@ def _pipeline_details(runs: list[dict], demo: dict | None) -> list[str]:
     if demo:
         staged = next(r for r in runs if r["incidents"] == demo["incidents"])
         total = sum(v for v, _ in pipeline_times(staged).values())
+        loads = [x for s in staged["stages"].values()
+                 for x in (s["load_before"][0], s["load_after"][0])]
         lines += [f"Cross-check: the real one-process `nearmiss demo` at {demo['incidents']:,} "
                   f"incidents took {fmt_seconds(demo['seconds'])} wall (interpreter start and "
                   f"imports included) with a peak of {demo['peak_rss_mb']:,.0f} MB (`os.wait4` "
-                  f"ru_maxrss), against {fmt_seconds(total)} summed over the stages above; its "
+                  f"ru_maxrss), against {fmt_seconds(total)} summed over the stages above at "
+                  f"load {min(loads):.1f} .. {max(loads):.1f}; its "
                   "own steps: " + ", ".join(f"{k} {fmt_seconds(v)}"
                                             for k, v in demo["steps"].items())
                   + f" (load {demo['load_before'][0]:.1f} -> {demo['load_after'][0]:.1f}).", ""]

@@ -53,7 +53,7 @@ def speed(ours: float, plain: float) -> str:
         return f"{ratio:.2f}x faster"
     if ratio > 0.9:
         return f"{ratio:.2f}x ({1 / ratio - 1:.0%} slower)"
-    return f"{ratio:.2f}x ({1 / ratio:.1f}x slower)"
+    return f"{ratio:.{2 if ratio >= 0.1 else 3}f}x ({1 / ratio:.1f}x slower)"
 
 
 def cells(line: str) -> list[str]:
