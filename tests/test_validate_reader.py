@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nearmiss_lab.validate import read_jsonl, validate_records_file
 
@@ -151,3 +153,86 @@ def test_records_file_counts_entries_not_blank_lines_and_indexes_records(tmp_pat
     assert ("read-blank-line", 2, None) in located
     assert ("read-invalid-json", 3, 1) in located
     assert ("schema-required", 4, 2) in located
+
+
+# -- a .json array is read past a broken element (every element checked and counted) ---------
+def _entries(path):
+    return [(e.line, e.record, [i.code for i in e.issues], e.entry) for e in read_jsonl(path)]
+
+
+def test_json_array_keeps_checking_after_a_broken_element(tmp_path, repo_dir):
+    # The audit's case: [good, {bad}, {"state": "XX"}] reported only the syntax error, never
+    # checked the third record, and counted 2 records.
+    record = json.loads((repo_dir / "schemas/examples/valid/incident-full.json").read_text())
+    good = json.dumps({**record, "record_id": "r-1"})
+    bad = json.dumps({**record, "record_id": "r-2", "narrative": CANARY})[:-1] + ", oops}"
+    other = json.dumps({**record, "record_id": "r-3", "state": "XX"})
+    path = _write(tmp_path, f"[\n{good},\n{bad},\n{other}\n]\n".encode(), "arr.json")
+    report = validate_records_file(path)
+    assert report.records_checked == 3
+    assert report.flatten(["code", "pointer", "line", "record", "record_id"]) == [
+        ["read-invalid-json", "", 3, 1, None],
+        ["schema-enum", "/state", 4, 2, "r-3"],
+    ]
+    assert all(CANARY not in i.message for i in report.issues)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # a missing comma is an issue between elements; both elements are read
+        (b'[{"a": 1} {"b": 2}]',
+         [(1, {"a": 1}, [], True), (1, None, ["read-invalid-json"], False),
+          (1, {"b": 2}, [], True)]),
+        # an empty element (two commas, a trailing comma) is no record
+        (b'[{"a": 1},,\n{"b": 2}]',
+         [(1, {"a": 1}, [], True), (1, None, ["read-invalid-json"], False),
+          (2, {"b": 2}, [], True)]),
+        (b'[{"a": 1},\n]', [(1, {"a": 1}, [], True), (2, None, ["read-invalid-json"], False)]),
+        # brackets inside a broken element's strings do not confuse the step-over
+        (b'[{"a": "],{", oops},\n{"b": 2}]',
+         [(1, None, ["read-invalid-json"], True), (2, {"b": 2}, [], True)]),
+        # stray characters after an element are stepped over to the next comma
+        (b'[{"a": 1} x x,\n{"b": 2}]',
+         [(1, {"a": 1}, [], True), (1, None, ["read-invalid-json"], False),
+          (2, {"b": 2}, [], True)]),
+        # a non-object element is an issue at its own index
+        (b'[{"a": 1},\n"x",\n{"b": 2}]',
+         [(1, {"a": 1}, [], True), (2, None, ["read-not-an-object"], True),
+          (3, {"b": 2}, [], True)]),
+        # data after the array, and a file that ends inside it
+        (b'[{"a": 1}]\nx', [(1, {"a": 1}, [], True), (2, None, ["read-invalid-json"], False)]),
+        (b'[{"a": 1},\n', [(1, {"a": 1}, [], True), (2, None, ["read-invalid-json"], False)]),
+        # an element that cannot be stepped over (unclosed string) ends the reading: one issue
+        (b'[{"a": 1},\n{"b": "open, {"c": 3}]',
+         [(1, {"a": 1}, [], True), (2, None, ["read-invalid-json"], True)]),
+    ],
+)
+def test_json_array_structure_problems(tmp_path, data, expected):
+    path = _write(tmp_path, data, "arr.json")
+    assert _entries(path) == expected
+
+
+def test_json_array_that_cannot_be_stepped_over_says_so(tmp_path):
+    path = _write(tmp_path, b'[{"a": 1}, {"b": [1, 2}, {"c": 3}]', "arr.json")
+    entries = list(read_jsonl(path))
+    assert [e.record for e in entries] == [{"a": 1}, None]
+    assert entries[1].issues[0].message.endswith("cannot be read past this element")
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(elements=st.lists(st.tuples(
+    st.dictionaries(st.text(max_size=5), st.text(max_size=8) | st.integers(), max_size=3),
+    st.booleans()), min_size=1, max_size=8))
+def test_every_array_element_is_an_entry_on_its_line(tmp_path, elements):
+    # Each element on its own line; broken ones have junk before their closing brace. Every
+    # element is one entry on its line, and each unbroken one is read as written.
+    parts = []
+    for obj, broken in elements:
+        text = json.dumps(obj)
+        parts.append(text[:-1] + (", oops]}" if obj else "oops}") if broken else text)
+    path = _write(tmp_path, ("[\n" + ",\n".join(parts) + "\n]\n").encode(), "prop.json")
+    got = [(e.line, e.record) for e in read_jsonl(path) if e.entry]
+    assert got == [(i + 2, None if broken else obj)
+                   for i, (obj, broken) in enumerate(elements)]

@@ -171,7 +171,8 @@ def check_block(block: Block, job: FileJob, bom_line: int = 1) -> BlockResult:
 def _add_entry(parsed: ParsedLine, job: FileJob, result: BlockResult) -> None:
     """Record one entry the way :func:`~nearmiss_lab.validate.iter_checked_records` does."""
     result.content = result.content or is_content(parsed)
-    if parsed.record is None and all(i.code in _NOT_AN_ENTRY for i in parsed.issues):
+    if not parsed.entry or (parsed.record is None
+                            and all(i.code in _NOT_AN_ENTRY for i in parsed.issues)):
         result.items.append((None, parsed.line, parsed.issues, False))
         return
     record = parsed.record

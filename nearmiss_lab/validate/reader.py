@@ -65,12 +65,17 @@ class ParsedLine:
         Problems found while reading (file and line filled in).
     nbytes : int
         Bytes of input this entry consumed (for progress bars).
+    entry : bool
+        False for an issue about a ``.json`` array's structure between elements (a missing
+        comma, an empty element, data after the array): it is reported but is no record, so
+        it is not counted.
     """
 
     line: int
     record: dict[str, Any] | None
     issues: list[Issue] = field(default_factory=list)
     nbytes: int = 0
+    entry: bool = True
 
 
 class _Flags:

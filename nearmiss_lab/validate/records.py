@@ -191,7 +191,8 @@ def iter_checked_records(path: str | Path, kind: str = "incident", *,
     for parsed in read_jsonl(path, max_line_bytes=max_line_bytes, allow_empty=allow_empty):
         if on_progress is not None:
             on_progress(parsed.nbytes)
-        if parsed.record is None and all(i.code in _NOT_AN_ENTRY for i in parsed.issues):
+        if not parsed.entry or (parsed.record is None
+                                and all(i.code in _NOT_AN_ENTRY for i in parsed.issues)):
             yield CheckedRecord(parsed.line, None, None, None, parsed.issues)
             continue
         record = parsed.record
