@@ -340,6 +340,42 @@ def test_json_array_rows_are_index_plus_one(tmp_path: Path) -> None:
         _rows(export, _json_mapping("json"))
 
 
+def test_repeated_json_keys_reject_only_their_row(tmp_path: Path) -> None:
+    # json.loads keeps the last of a repeated key: a planted value would become the record id
+    # (or any field). The row is not used, whatever depth the repeat is at.
+    good = json.dumps(_json_record())
+    top = good[:-1] + ', "When": "' + CANARY + '"}'
+    nested = json.dumps(_json_record()).replace('{"number": "24-9"}',
+                                                '{"number": "24-9", "number": "' + CANARY + '"}')
+    assert CANARY in nested
+    export = tmp_path / "e.jsonl"
+    export.write_text("\n".join([good, top, nested, good]) + "\n", encoding="utf-8")
+    out = _rows(export, _json_mapping("jsonl"))
+    assert [(r.row, r.draft is None, _codes(r)) for r in out] == [
+        (1, False, []), (2, True, [("intake-duplicate-key", "")]),
+        (3, True, [("intake-duplicate-key", "")]), (4, False, [])]
+    assert CANARY not in repr(out)
+    array = tmp_path / "e.json"
+    array.write_text("[" + ",".join([good, nested, good]) + "]", encoding="utf-8")
+    out = _rows(array, _json_mapping("json"))
+    assert [(r.row, _codes(r)) for r in out] == [
+        (1, []), (2, [("intake-duplicate-key", "")]), (3, [])]
+    assert CANARY not in repr(out)
+
+
+def test_repeated_csv_header_of_a_mapped_column_rejects_every_row(tmp_path: Path) -> None:
+    header = HEADER + ["N"]  # the officers-on-scene column twice
+    export = _csv(tmp_path / "e.csv", [GOOD + ["9"], GOOD + ["9"]], header)
+    out = _rows(export, mapping_from_dict(_mapping()))
+    assert [(r.row, r.draft, _codes(r)) for r in out] == [
+        (1, None, [("intake-duplicate-column", "/officers_on_scene")]),
+        (2, None, [("intake-duplicate-column", "/officers_on_scene")])]
+    # a repeated column the mapping does not read is harmless
+    export = _csv(tmp_path / "f.csv", [GOOD + ["x", "y"]], HEADER + ["Note", "Note"])
+    (row,) = _rows(export, mapping_from_dict(_mapping()))
+    assert row.draft is not None and row.issues == []
+
+
 def test_unreadable_exports_raise(tmp_path: Path) -> None:
     mapping = mapping_from_dict(_mapping())
     with pytest.raises(ExportReadError):

@@ -64,6 +64,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "intake-bad-row": ("the row cannot be parsed as delimited text", "check quoting"),
     "intake-bad-json": ("the line is not valid JSON", "re-export the line"),
     "intake-not-object": ("the record is not a JSON object", "each record must be an object"),
+    "intake-duplicate-key": ("the record repeats a key; which value counts is ambiguous, so "
+                             "the row is not used", "fix the export so each key appears once"),
+    "intake-duplicate-column": ("the header names a column the mapping reads more than once; "
+                                "which one counts is ambiguous, so no row is used",
+                                "rename or remove the repeated column in the export"),
     "intake-missing-column": ("a column the mapping needs is absent from the record",
                               "add the column to the export or fix the mapping"),
     "intake-missing-value": ("a required value is blank", "fill it in the agency's system"),

@@ -75,6 +75,34 @@ def reader_names() -> list[str]:
     return sorted(_READERS)
 
 
+class _Duplicated(dict):  # type: ignore[type-arg]
+    """An object in which the export repeated a key (``json`` would keep the last value)."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    return _Duplicated(obj) if len(obj) != len(pairs) else obj
+
+
+#: The standard decoder, except that an object with a repeated key is marked: which value
+#: counts is ambiguous (a planted value may win), so such a record is never used.
+_DECODER = json.JSONDecoder(object_pairs_hook=_pairs)
+
+
+def _has_duplicate_key(value: Any) -> bool:
+    """True when ``value`` or anything nested in it repeated a key."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if type(node) is _Duplicated:
+                return True
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, dict | list))
+    return False
+
+
 def _codec(encoding: str) -> str:
     # A UTF-8 BOM is common in spreadsheet exports; utf-8-sig drops it and reads plain UTF-8 too.
     return "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
@@ -113,6 +141,10 @@ def read_csv(path: Path, mapping: Mapping, columns: Sequence[ColumnRef]) -> Iter
         for i, name in enumerate(header):
             index.setdefault(name, i)
         wanted = [(ref, index[ref[0]]) for ref in columns if ref[0] in index]
+        # A column the mapping reads that the header names twice: which one holds the value
+        # is ambiguous, so no row is used (columns not read may repeat harmlessly).
+        repeated: list[tuple[str, ColumnRef | None]] = [
+            ("intake-duplicate-column", ref) for ref in columns if header.count(ref[0]) > 1]
         width = len(header)
         row_number = 0
         while True:
@@ -132,6 +164,9 @@ def read_csv(path: Path, mapping: Mapping, columns: Sequence[ColumnRef]) -> Iter
                 continue
             if len(cells) > width:
                 yield RawRow(row_number, None, [("intake-long-row", None)])
+                continue
+            if repeated:
+                yield RawRow(row_number, None, list(repeated))
                 continue
             values = {ref: cells[i] for ref, i in wanted}
             problems = _undecodable(values)
@@ -154,6 +189,8 @@ def _pick(obj: dict[str, Any], columns: Sequence[ColumnRef]) -> dict[ColumnRef, 
 def _object_row(number: int, obj: Any, columns: Sequence[ColumnRef]) -> RawRow:
     if not isinstance(obj, dict):
         return RawRow(number, None, [("intake-not-object", None)])
+    if _has_duplicate_key(obj):
+        return RawRow(number, None, [("intake-duplicate-key", None)])
     values = _pick(obj, columns)
     problems = _undecodable(values)
     return RawRow(number, None if problems else values, problems)
@@ -172,7 +209,7 @@ def read_jsonl(path: Path, mapping: Mapping, columns: Sequence[ColumnRef]) -> It
             if not text.strip():
                 continue
             try:
-                obj = json.loads(text)
+                obj = _DECODER.decode(text)
             except ValueError:
                 problem = "intake-bad-encoding" if _UNDECODABLE.search(text) else "intake-bad-json"
                 yield RawRow(number, None, [(problem, None)])
@@ -188,13 +225,16 @@ def read_json(path: Path, mapping: Mapping, columns: Sequence[ColumnRef]) -> Ite
     except OSError as exc:
         raise ExportReadError(f"cannot open export {path}: {exc.strerror}") from None
     try:
-        doc = json.loads(text)
+        doc = _DECODER.decode(text)
     except ValueError as exc:
         # The position is safe to show; the document text is not.
         raise ExportReadError(
             f"export {path} is not valid JSON (line {exc.lineno}, column {exc.colno})"  # type: ignore[attr-defined]
         ) from None
     if mapping.records_key is not None:
+        if type(doc) is _Duplicated:
+            raise ExportReadError(f"export {path} repeats a top-level key; which value holds "
+                                  "the records is ambiguous")
         doc = doc.get(mapping.records_key) if isinstance(doc, dict) else None
     if not isinstance(doc, list):
         raise ExportReadError(f"export {path} does not hold an array of records")
