@@ -66,9 +66,40 @@ def test_evidence_offsets_point_at_the_triggering_phrase(ex):
     spans = {text[m.start:m.end].lower() for m in by_code["EQ.FIREARM"].evidence}
     assert spans == {"holster", "grabbed my gun"}
     assert all(m.field == "narrative" for m in by_code["EQ.FIREARM"].evidence)
-    lesson = by_code["TAC.NO_BACKUP"].evidence[0]
-    assert lesson.field == "lessons_learned"
-    assert "Always wait for backup."[lesson.start:lesson.end].lower() == "wait for backup"
+    # lessons learned are advice: "always wait for backup" does not say backup was missing
+    assert "TAC.NO_BACKUP" not in by_code
+    both = LexiconExtractor(fields=("narrative", "lessons_learned"))
+    lesson = {e.code: e for e in both.extract(
+        {"narrative": text, "lessons_learned": "Always wait for backup."})}["TAC.NO_BACKUP"]
+    m = lesson.evidence[0]
+    assert m.field == "lessons_learned"
+    assert "Always wait for backup."[m.start:m.end].lower() == "wait for backup"
+
+
+def test_words_inside_a_longer_phrase_support_only_that_phrase(ex):
+    # "radio" (EQ.RADIO, HF.COMMUNICATION weak cue) inside "no radio contact";
+    # "breakdown" (EQ.VEHICLE weak cue) inside "breakdown in communication"
+    text = "We had no radio contact. There was a breakdown in communication with the truck."
+    found = {e.code: e for e in ex.extract({"narrative": text})}
+    assert set(found) == {"HF.COMMUNICATION"}, set(found)
+    assert {text[m.start:m.end] for m in found["HF.COMMUNICATION"].evidence} == {
+        "no radio contact", "breakdown in communication"}
+
+
+def test_a_reported_code_explains_its_clause_for_its_category(ex):
+    record = {"narrative": "My TASER cartridge failed to fire. Later my pistol jammed and "
+                           "failed to fire.",
+              "factors": [{"code": "EQ.LESS_LETHAL", "source": "reported"}]}
+    unreported = {f["code"] for f in add_extracted_factors({**record, "factors": []}, ex)[
+        "factors"]}
+    assert {"EQ.LESS_LETHAL", "EQ.FIREARM"} <= unreported  # the lexicon reads both
+    out = add_extracted_factors(record, ex)["factors"]
+    firearm = [f for f in out if f["code"] == "EQ.FIREARM"]
+    # "failed to fire" in the TASER sentence is the coded less-lethal problem; the firearm
+    # code stands on the other sentence only
+    assert len(firearm) == 1
+    assert all(e["start"] > record["narrative"].index("Later") for e in firearm[0]["evidence"])
+    assert "THREAT.FIREARM" not in {f["code"] for f in out}  # "my pistol" is no threat
 
 
 def test_explain_keeps_cancelled_matches_with_their_reason(ex):

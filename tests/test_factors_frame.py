@@ -57,18 +57,23 @@ def test_extraction_adds_evidence_bearing_extracted_codes_to_a_frame(ex):
     assert rows[0][0] == {"code": "EQ.RADIO", "source": "reported", "confidence": None,
                           "evidence": []}  # reported factors stay first and unchanged
     first = _extracted(rows[0])
-    assert set(first) == {"HF.FATIGUE", "TAC.NO_BACKUP"}
+    # lessons learned ("Wait for backup.") are advice, not read by default
+    assert set(first) == {"HF.FATIGUE"}
     for factor in first.values():
         assert 0 < factor["confidence"] <= 1 and factor["evidence"]
-    assert first["TAC.NO_BACKUP"]["evidence"][0]["field"] == "lessons_learned"
     assert rows[1] == []  # nothing to find
-    assert set(_extracted(rows[2])) == {"THREAT.EDGED_WEAPON"}  # a null narrative is skipped
+    assert rows[2] == []  # a null narrative is skipped, and the lesson is advice
+    both = extract_frame(frame, fields=("narrative", "lessons_learned"))["factors"].to_list()
+    assert set(_extracted(both[0])) == {"HF.FATIGUE", "TAC.NO_BACKUP"}
+    assert _extracted(both[0])["TAC.NO_BACKUP"]["evidence"][0]["field"] == "lessons_learned"
+    assert set(_extracted(both[2])) == {"THREAT.EDGED_WEAPON"}
 
 
 def test_offsets_slice_the_triggering_phrase_in_the_stored_text(ex):
     narrative = f"Line one.\n{WEATHER} {FATIGUE}"
     lesson = "Always wait for backup before you go in."
-    out = extract_frame(_frame([narrative], lessons=[lesson]), extractor=ex)
+    out = extract_frame(_frame([narrative], lessons=[lesson]), extractor=ex,
+                        fields=("narrative", "lessons_learned"))
     stored = {"narrative": out["narrative"][0], "lessons_learned": out["lessons_learned"][0]}
     spans = {
         code: {stored[e["field"]][e["start"]:e["end"]].lower() for e in f["evidence"]}
@@ -159,13 +164,20 @@ def test_a_narrative_only_factor_pair_becomes_visible_with_extraction(ex):
                   extract=False)
     assert off.edges.filter(pair).height == 0
     assert "HF.FATIGUE" not in set(off.nodes["code"])
+    default = analyse(frame, period=("2024-06", "2024-06"), baseline_months=0, labels={})
+    assert default.edges.equals(off.edges)  # what officers reported, unless asked
+    assert default.params["text_derived"] is False
     on = analyse(frame, period=("2024-06", "2024-06"), baseline_months=0, labels={},
-                 extractor=ex)
+                 extract=True, extractor=ex)
     row = on.edges.filter(pair)
     assert row.height == 1 and row["significant"][0]
     expected_count = sum("raining" in t and "exhausted" in t for t in frame["narrative"])
     assert row["count"][0] == expected_count  # negated mentions added nothing
+    assert row["text_derived"][0] == expected_count  # and every one of them is read from text
     assert on.params["extract"] is True and on.params["lexicon_version"] == LEXICON_VERSION
+    assert on.params["text_derived"] is True
+    fatigue = on.nodes.filter(pl.col("code") == "HF.FATIGUE")
+    assert fatigue["text_derived"][0] == fatigue["support"][0]
     both = on.codes.filter(pl.col("code").is_in(["ENV.WEATHER", "HF.FATIGUE"])).group_by(
         "incident_key").len().filter(pl.col("len") == 2)
     assert both.height == expected_count  # the incidents behind the pair, as counted

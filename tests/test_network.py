@@ -223,16 +223,25 @@ def test_cli_network_json_over_a_store(tmp_path):
     assert ("HF.DISTRACTION", "HF.FATIGUE") in sig
     assert {n["code"] for n in data["nodes"]} >= {"HF.FATIGUE", "ACT.TRAFFIC_STOP"}
     assert (out / "network.graphml").is_file() and (out / "edges.parquet").is_file()
-    assert data["params"]["extract"] is True and data["params"]["lexicon_version"] == "1.0.0"
+    # by default the network is what officers reported: no extraction, nothing from text
+    assert data["params"]["extract"] is False and data["params"]["lexicon_version"] is None
+    assert data["params"]["text_derived"] is False
+    assert all(e["text_derived"] == 0 for e in data["edges"])
     text = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-01",
                                      "--until", "2024-06"])
     assert text.exit_code == 0 and "significant" in text.output
-    assert "extracted now with lexicon 1.0.0" in text.output
-    stored = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-04",
-                                       "--until", "2024-06", "--no-extract", "--json"])
-    assert stored.exit_code == 0, stored.output
-    params = json.loads(stored.output)["params"]
-    assert params["extract"] is False and params["lexicon_version"] is None
+    assert "as officers reported them" in text.output
+    derived = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-04",
+                                        "--until", "2024-06", "--extract", "--json"])
+    assert derived.exit_code == 0, derived.output
+    params = json.loads(derived.output)["params"]
+    assert params["extract"] is True and params["lexicon_version"] == "1.0.0"
+    assert params["text_derived"] is True and params["sources"] == ["reported", "extracted"]
+    shown = CliRunner().invoke(main, ["network", "--store", str(store), "--since", "2024-04",
+                                      "--until", "2024-06", "--extract"])
+    assert shown.exit_code == 0 and "TEXT-DERIVED" in shown.output
+    helptext = " ".join(CliRunner().invoke(main, ["network", "--help"]).output.split())
+    assert "--extract" in helptext and "do NOT meet the false-discovery checks" in helptext
 
 
 def test_cli_network_usage_errors(tmp_path):

@@ -36,10 +36,13 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               show_default=True, help="Benjamini-Hochberg false-discovery level.")
 @click.option("--agency", "agencies", multiple=True, help="Only these agency pseudonyms.")
 @click.option("--no-activities", is_flag=True, help="Leave ACT activity codes out of the network.")
-@click.option("--reported-only", is_flag=True, help="Only reported factors (no extracted ones).")
-@click.option("--no-extract", is_flag=True,
-              help="Do not run the lexicon over the narratives now; use only the extracted "
-                   "factors the records already carry.")
+@click.option("--extract", is_flag=True,
+              help="Also count factors the lexicon reads in the narratives (text-derived, "
+                   "labelled so). Off by default: significance is tested on what officers "
+                   "reported. With it, pairs mean co-mention in narratives and do NOT meet the "
+                   "false-discovery checks against officers' coding (synthetic data: most "
+                   "significant pairs are activities linked to the words describing them); "
+                   "see the README.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Louvain seed.")
 @click.option("--version", "table_version", type=click.IntRange(min=0), default=None,
               help="Read this version of the incidents table (default: latest).")
@@ -47,7 +50,7 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Write GraphML, node-link JSON, CSV and Parquet here.")
 @json_option
 def network_command(store, since, until, baseline_months, min_count, fdr, agencies,
-                    no_activities, reported_only, no_extract, seed, table_version, out_dir,
+                    no_activities, extract, seed, table_version, out_dir,
                     as_json):
     """Co-occurrence network of factors for --since..--until: every pair's measures with
     Benjamini-Hochberg q-values, communities, backbone and pairs emerging against a baseline."""
@@ -65,8 +68,7 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
         result = analyse(
             incidents, period=(since, until), baseline_months=baseline_months,
             min_count=min_count, fdr=fdr, include_activities=not no_activities,
-            sources=("reported",) if reported_only else ("reported", "extracted"),
-            seed=seed, store_version=version, extract=not no_extract,
+            seed=seed, store_version=version, extract=extract,
         )
     except (StoreNotFoundError, FileNotFoundError, OSError) as exc:
         raise InputError(f"cannot read the store at {cfg.store}: {type(exc).__name__}") from None
@@ -83,13 +85,15 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
                f"{since}..{until}; {result.nodes.height} codes")
     params = result.params
     if params["extract"]:
-        click.echo(f"factors: reported, extracted now with lexicon {params['lexicon_version']}")
+        click.echo(f"factors: reported + TEXT-DERIVED (lexicon {params['lexicon_version']}); "
+                   "pairs are co-mentions in narratives, not officers' coding")
     else:
-        click.echo(f"factors: {' + '.join(params['sources'])} as stored (no extraction run)")
+        click.echo("factors: as officers reported them (no text-derived codes)")
     click.echo(f"{edges.height} pairs tested (count >= {min_count}), {significant.height} "
                f"significant at q <= {fdr}")
     for row in significant.head(15).iter_rows(named=True):
-        click.echo(f"  {row['source']} -- {row['target']}: n={row['count']} "
+        text = f" ({row['text_derived']} from text)" if row["text_derived"] else ""
+        click.echo(f"  {row['source']} -- {row['target']}: n={row['count']}{text} "
                    f"lift={row['lift']:.2f} npmi={row['npmi']:.2f} q={row['q_value']:.2g}")
     emerging = result.emerging.filter(result.emerging["emerging"])
     click.echo(f"{emerging.height} emerging pairs against {baseline_months} baseline months")

@@ -12,10 +12,14 @@ then *cancelled* when
 - it lies in a hypothetical: a condition ("if he had a gun", "had he not braked, ...") up to the
   next comma or clause end, or a "would/could have" consequence -- except for codes whose
   definition covers near misses (``counterfactual`` in the lexicon: "would have struck me" is
-  a near strike). A negation inside a condition does not reach past it.
+  a near strike). A negation inside a condition does not reach past it;
+- a subject-threat phrase follows "my" or "our" ("my pistol jammed" is the officer's gun).
 
-A code is asserted when its asserted matches (distinct phrases) weigh at least ``assert_at``
-(one strong cue or two weak ones). Every decision is kept for :meth:`LexiconExtractor.explain`.
+A match lying inside a longer match of any code is dropped first: one stretch of text supports
+one reading ("radio" inside "no radio contact"). A code is asserted when its asserted matches
+(distinct phrases) weigh at least ``assert_at`` (one strong cue or two weak ones). Only the
+narrative is read by default: lessons learned are advice, not an account of what happened.
+Every decision is kept for :meth:`LexiconExtractor.explain`.
 """
 
 from __future__ import annotations
@@ -29,6 +33,12 @@ from nearmiss_lab.factors.lexicon import Lexicon, Phrase, load_lexicon
 from nearmiss_lab.factors.text import Tokens, tokenize
 
 TEXT_FIELDS = ("narrative", "lessons_learned")
+#: Fields the extractor reads by default: the account of what happened. Lessons learned are
+#: advice ("always wait for backup"), so a factor named there did not necessarily happen.
+DESCRIPTIVE_FIELDS = ("narrative",)
+#: A subject-threat phrase right after these is the officer's own kit ("my rifle was locked in
+#: the rack"), not a threat.
+OWNER_STEMS = frozenset({"my", "our"})
 
 
 @dataclass(frozen=True)
@@ -41,7 +51,8 @@ class Match:
     end: int
     phrase: str
     weight: float
-    status: str  # asserted | negated | hypothetical | non_issue
+    status: str  # asserted | negated | hypothetical | non_issue | own_equipment
+    clause: int = 0  # token index where the match's clause starts (groups matches by clause)
 
     def evidence(self) -> dict[str, object]:
         """The schema's evidence item: field and character offsets."""
@@ -94,6 +105,10 @@ class LexiconExtractor:
     ----------
     lexicon : Lexicon, optional
         Compiled lexicon; the shipped one by default.
+    fields : sequence of str
+        Text fields read by :meth:`explain` and :meth:`extract`: the narrative by default.
+        Lessons learned are advice ("always wait for backup" does not say backup was missing),
+        so they are read only when named here.
 
     Examples
     --------
@@ -104,8 +119,10 @@ class LexiconExtractor:
     []
     """
 
-    def __init__(self, lexicon: Lexicon | None = None):
+    def __init__(self, lexicon: Lexicon | None = None, *,
+                 fields: Sequence[str] = DESCRIPTIVE_FIELDS):
         self.lexicon = lexicon or load_lexicon()
+        self.fields = tuple(fields)
         self._phrase_starts = self.lexicon.phrases.starts()
 
     # -- matching ---------------------------------------------------------------------------
@@ -138,7 +155,7 @@ class LexiconExtractor:
                 raw.extend(lex.phrases.spans_at(seq, i, c_end[i]))  # type: ignore[arg-type]
         if not raw:
             return []
-        raw = _drop_contained(raw)
+        raw = _one_code_per_phrase(raw)
 
         out = []
         window = lex.window
@@ -149,7 +166,9 @@ class LexiconExtractor:
                 return any(x <= a and b <= y for x, y in scopes)
 
             status = "asserted"
-            if any(lo <= ns and ne <= s and s - ne <= window for ns, ne in non_issue) or any(
+            if phrase.code.startswith("THREAT.") and s > 0 and seq[s - 1] in OWNER_STEMS:
+                status = "own_equipment"  # "my pistol jammed": the officer's gun, no threat
+            elif any(lo <= ns and ne <= s and s - ne <= window for ns, ne in non_issue) or any(
                 e <= ns < hi and ns - e <= window for ns, _ne in non_issue
             ):
                 status = "non_issue"
@@ -168,7 +187,7 @@ class LexiconExtractor:
                 if before or after:
                     status = "negated"
             out.append(Match(phrase.code, field_name, tokens.starts[s], tokens.ends[e - 1],
-                             phrase.text, phrase.weight, status))
+                             phrase.text, phrase.weight, status, lo))
         return out
 
     @staticmethod
@@ -188,7 +207,7 @@ class LexiconExtractor:
     def explain(self, texts: Mapping[str, str]) -> list[Match]:
         """All matches over the text fields, asserted and cancelled, in text order."""
         found: list[Match] = []
-        for name in TEXT_FIELDS:
+        for name in self.fields:
             text = texts.get(name) or ""
             if text:
                 found.extend(self.matches(text, name))
@@ -228,29 +247,51 @@ class LexiconExtractor:
         return {code: sum(d.values()) for code, d in totals.items()}
 
 
-def _drop_contained(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, int, Phrase]]:
-    """Drop a match lying inside a longer match of the same code ("radio" in "radio failed")."""
-    by_code: dict[str, list[tuple[int, int]]] = {}
-    for s, e, p in raw:
-        by_code.setdefault(p.code, []).append((s, e))
-    keep = []
-    for s, e, p in raw:
-        same = by_code[p.code]
-        inside = len(same) > 1 and any(
-            s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2 in same
-        )
-        if not inside:
-            keep.append((s, e, p))
-    return keep
+def _one_code_per_phrase(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, int, Phrase]]:
+    """One stretch of text is evidence for one reading of it: a match lying inside a longer
+    match is dropped, whatever its code, because the longer phrase says what the words meant
+    ("radio" inside "no radio contact", "out of nowhere" inside "came out of nowhere",
+    "breakdown" inside "breakdown in communication"). A phrase the lexicon lists under several
+    codes keeps them all ("carbon monoxide" is a hazard and an exposure)."""
+    return [
+        (s, e, p) for s, e, p in raw
+        if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _p in raw)
+    ]
+
+
+def drop_explained(matches: Iterable[Match], reported: Iterable[str]) -> list[Match]:
+    """Drop matches that a reported code of the same category already explains.
+
+    When a clause holds an asserted match of a code the record reports, other codes of that
+    category found in the same clause are the lexicon's second reading of the sentence the
+    officer coded, not a second factor: "my TASER cartridge failed to fire" coded as less-lethal
+    equipment does not add a firearm problem; "a second subject came out of nowhere" coded as
+    multiple subjects does not add an ambush. Matches in other clauses are untouched.
+    """
+    matches = list(matches)
+    codes = set(reported)
+    explained = {(m.field, m.clause, m.code.split(".")[0])
+                 for m in matches if m.code in codes and m.status == "asserted"}
+    if not explained:
+        return matches
+    return [m for m in matches if m.code in codes
+            or (m.field, m.clause, m.code.split(".")[0]) not in explained]
 
 
 def extract_factors(
     record: Mapping[str, object], extractor: LexiconExtractor | None = None
 ) -> list[dict[str, object]]:
-    """Extracted factor objects for a de-identified incident record (schema shape)."""
+    """Extracted factor objects for a de-identified incident record (schema shape).
+
+    The extractor's ``fields`` are read (the narrative by default); codes the record reports
+    explain the clauses that evidence them (:func:`drop_explained`).
+    """
     ex = extractor or LexiconExtractor()
     texts = {k: str(record.get(k) or "") for k in TEXT_FIELDS}
-    return [e.to_factor() for e in ex.extract(texts) if not e.code.startswith("ACT.")]
+    reported = [str(f["code"]) for f in record.get("factors") or []  # type: ignore[attr-defined]
+                if f.get("source") == "reported"]
+    matches = drop_explained(ex.explain(texts), reported)
+    return [e.to_factor() for e in ex.aggregate(matches) if not e.code.startswith("ACT.")]
 
 
 def merge_factors(

@@ -23,7 +23,7 @@ from typing import Any
 
 import polars as pl
 
-from nearmiss_lab.factors.extract import TEXT_FIELDS, LexiconExtractor, Match
+from nearmiss_lab.factors.extract import LexiconExtractor, Match, drop_explained
 from nearmiss_lab.store.schema import FACTOR
 
 MAX_EVIDENCE = 32  # the incident schema's maxItems for evidence
@@ -33,7 +33,7 @@ def extract_frame(
     incidents: pl.DataFrame | pl.LazyFrame,
     *,
     extractor: LexiconExtractor | None = None,
-    fields: Sequence[str] = TEXT_FIELDS,
+    fields: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Return ``incidents`` with ``factors`` augmented by lexicon-extracted codes.
 
@@ -44,8 +44,9 @@ def extract_frame(
         struct ``code, source[, confidence, evidence]``); other columns pass through.
     extractor : LexiconExtractor, optional
         The shipped lexicon by default.
-    fields : sequence of str
-        Text columns read (``narrative``, ``lessons_learned``); a missing column is skipped.
+    fields : sequence of str, optional
+        Text columns read (default: the extractor's ``fields``, the narrative only, since
+        lessons learned are advice rather than an account); a missing column is skipped.
 
     Returns
     -------
@@ -63,6 +64,7 @@ def extract_frame(
     """
     frame = incidents.collect() if isinstance(incidents, pl.LazyFrame) else incidents
     ex = extractor or LexiconExtractor()
+    fields = ex.fields if fields is None else tuple(fields)
     columns = [(name, frame.get_column(name).to_list()) for name in fields
                if name in frame.columns]
     existing = (frame.get_column("factors").to_list() if "factors" in frame.columns
@@ -80,6 +82,9 @@ def extract_frame(
                 found = [m for m in ex.matches(text, name) if m.status == "asserted"]
                 cache[(name, text)] = found
             matches.extend(found)
+        reported = [f["code"] for f in existing[row] or [] if f.get("source") == "reported"]
+        if matches and reported:
+            matches = drop_explained(matches, reported)
         new = [e.to_factor(MAX_EVIDENCE) for e in ex.aggregate(matches)
                if not e.code.startswith("ACT.")] if matches else []
         merged.append(merge_extracted(existing[row] or [], new))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+import numpy as np
 import polars as pl
 
 from nearmiss_lab.network.change import emerging_pairs, pair_counts, shift_month
@@ -20,6 +21,8 @@ from nearmiss_lab.network.graph import (
 from nearmiss_lab.network.graph import build_graph as _build_graph
 from nearmiss_lab.network.matrix import (
     DEFAULT_SOURCES,
+    REPORTED_SOURCES,
+    IncidenceMatrix,
     cooccurrence_counts,
     incidence_matrix,
     incident_codes,
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 JSON_EDGE_KEYS = (
     "source", "target", "count", "expected", "lift", "pmi", "npmi", "jaccard",
     "association_strength", "yule_q", "odds_ratio", "or_low", "or_high", "p_value", "q_value",
-    "significant", "backbone",
+    "significant", "backbone", "text_derived",
 )
 
 
@@ -44,9 +47,12 @@ class NetworkResult:
     ----------
     edges : polars.DataFrame
         Every pair with at least ``min_count`` co-occurrences this period, with all measures,
-        ``significant`` and ``backbone`` flags.
+        ``significant`` and ``backbone`` flags, and ``text_derived``: how many of the pair's
+        co-occurrences rest on a code read from the narrative rather than reported (0 unless
+        extracted codes were counted).
     nodes : polars.DataFrame
-        One row per code seen this period: support, label, category, community, centralities.
+        One row per code seen this period: support, label, category, community, centralities
+        and ``text_derived`` (incidents where the code was extracted, not reported).
     emerging : polars.DataFrame
         Pairs tested against the baseline window (see :func:`emerging_pairs`).
     communities : list of list of str
@@ -54,11 +60,13 @@ class NetworkResult:
     graph : networkx.Graph
         Significant edges with node and edge attributes.
     params : dict
-        The arguments and what they led to (``incidents``, ``extract``, ``lexicon_version``).
+        The arguments and what they led to (``incidents``, ``sources``, ``extract``,
+        ``lexicon_version``, and ``text_derived``: whether any code counted was read from
+        text, so the figures are about co-mention in narratives, not officers' coding).
     codes : polars.DataFrame, optional
         The codes counted, one row per (incident, code) of the period and baseline window
-        (``incident_key, occurred_month, code``; extracted codes included), so a caller can
-        find the incidents behind a pair with the same codes the network used.
+        (``incident_key, occurred_month, code``; extracted codes included when counted), so a
+        caller can count codes, or find the incidents behind a pair, exactly as the network did.
     """
 
     edges: pl.DataFrame
@@ -133,14 +141,14 @@ def analyse(
     baseline_months: int = 12,
     min_count: int = 5,
     fdr: float = 0.05,
-    sources: Sequence[str] = DEFAULT_SOURCES,
+    sources: Sequence[str] | None = None,
     include_activities: bool = True,
     seed: int = 0,
     backbone_alpha: float = 0.05,
     labels: dict[str, str] | None = None,
     store_version: int | None = None,
     emerging_min_count: int | None = None,
-    extract: bool = True,
+    extract: bool = False,
     extractor: LexiconExtractor | None = None,
 ) -> NetworkResult:
     """Co-occurrence network of incident factors for a period, and what changed.
@@ -159,8 +167,10 @@ def analyse(
         Minimum support for a pair to be tested as an edge.
     fdr : float
         Benjamini-Hochberg level for both the edges and the emerging pairs.
-    sources : sequence of str
-        Factor sources that enter the network.
+    sources : sequence of str, optional
+        Factor sources that enter the network: ``("reported",)`` by default, ``("reported",
+        "extracted")`` when ``extract`` is on. Naming ``extracted`` without ``extract`` counts
+        the extracted factors the records already carry.
     include_activities : bool
         Whether ACT activity codes are nodes.
     seed : int
@@ -175,12 +185,17 @@ def analyse(
         Minimum co-occurrences this period for a pair to be tested against the baseline
         (default ``max(2, ceil(min_count / 2))``: a period is often one month, so fewer).
     extract : bool
-        Run the factors stage first (:func:`nearmiss_lab.factors.extract_frame`): the
-        lexicon reads the de-identified narratives and lessons learned of the incidents
-        analysed (period plus baseline window) and adds ``extracted`` factors with evidence;
-        factors the records already carry stay. Skipped when ``sources`` leaves out
-        ``extracted``. ``params["extract"]`` says whether it ran, ``params["lexicon_version"]``
-        with which lexicon.
+        Off by default: significance is tested on what officers reported (reported factors
+        and activities). On, the factors stage runs first
+        (:func:`nearmiss_lab.factors.extract_frame` over the narratives of the period and
+        baseline window) and its ``extracted`` codes count too. The results then describe
+        co-mention in narratives, and their false-discovery control does not carry over to
+        what happened: on synthetic corpora whose narratives describe exactly the reported
+        factors, most significant pairs with extraction are activities linked to the words
+        that describe them (traffic stop -- approach, foot pursuit -- flight), not planted
+        associations (README figures). ``params["text_derived"]`` and the ``text_derived``
+        columns label such results. ``params["extract"]`` says whether extraction ran,
+        ``params["lexicon_version"]`` with which lexicon.
     extractor : LexiconExtractor, optional
         The extractor to use (default: the shipped lexicon).
 
@@ -196,6 +211,8 @@ def analyse(
     first = shift_month(since, -baseline_months) if since and baseline_months > 0 else since
     frame = _window(incidents.lazy(), first, until)
     lexicon_version = None
+    if sources is None:
+        sources = DEFAULT_SOURCES if extract else REPORTED_SOURCES
     extract = bool(extract) and "extracted" in sources
     if extract:
         from nearmiss_lab.factors import LexiconExtractor, extract_frame
@@ -209,6 +226,18 @@ def analyse(
     counts = cooccurrence_counts(inc.matrix)
     n = inc.n_incidents
     pairs = pair_table(counts, inc.codes, n, min_count=min_count, fdr=fdr)
+    text_derived = "extracted" in sources
+    from_text = (_text_derived(frame, inc, counts, sources, include_activities, since, until)
+                 if text_derived else np.zeros_like(counts))
+    iu, ju = np.triu_indices(len(inc.codes), 1)
+    pairs = pairs.join(
+        pl.DataFrame({
+            "source": [inc.codes[i] for i in iu], "target": [inc.codes[j] for j in ju],
+            "text_derived": from_text[iu, ju].astype(np.int64),
+        }, schema={"source": pl.String, "target": pl.String, "text_derived": pl.Int64}),
+        on=["source", "target"], how="left", maintain_order="left",
+    )
+    text_support = dict(zip(inc.codes, np.diag(from_text).tolist(), strict=True))
     support = dict(zip(inc.codes, inc.support.tolist(), strict=True))
     if labels is None:
         labels = _taxonomy_labels()
@@ -246,6 +275,7 @@ def analyse(
                 "strength": data["strength"],
                 "degree_centrality": data["degree_centrality"],
                 "betweenness": data["betweenness"],
+                "text_derived": int(text_support.get(code, 0)),
             }
             for code, data in graph.nodes(data=True)
         ],
@@ -253,6 +283,7 @@ def analyse(
             "code": pl.String, "label": pl.String, "category": pl.String, "support": pl.Int64,
             "community": pl.Int64, "degree": pl.Int64, "strength": pl.Float64,
             "degree_centrality": pl.Float64, "betweenness": pl.Float64,
+            "text_derived": pl.Int64,
         },
     ).sort("support", descending=True)
 
@@ -264,9 +295,23 @@ def analyse(
         "include_activities": include_activities, "seed": seed, "incidents": n,
         "backbone_alpha": backbone_alpha, "emerging_min_count": emerging_min_count,
         "extract": extract, "lexicon_version": lexicon_version,
+        "text_derived": text_derived,
     }
     return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version,
                          codes=codes_long)
+
+
+def _text_derived(frame, inc: IncidenceMatrix, counts: np.ndarray, sources: Sequence[str],
+                  include_activities: bool, since: str | None,
+                  until: str | None) -> np.ndarray:
+    """Co-occurrence counts that rest on at least one extracted (not reported) code: the
+    counts minus those over what officers reported, on the same rows and columns."""
+    officer = [s for s in sources if s != "extracted"]
+    reported_long = _window(incident_codes(frame, sources=officer,
+                                           include_activities=include_activities),
+                            since, until)
+    reported = incidence_matrix(reported_long, codes=inc.codes, incidents=inc.incidents)
+    return counts - cooccurrence_counts(reported.matrix)
 
 
 def _emerging(

@@ -25,7 +25,9 @@ EDGE_ATTRS = (
     "or_high",
     "p_value",
     "q_value",
+    "text_derived",
 )
+_INT_ATTRS = frozenset({"count", "text_derived"})
 
 
 def category_of(code: str) -> str:
@@ -60,7 +62,7 @@ def build_graph(
             value = row.get(key)
             if value is None or (isinstance(value, float) and not math.isfinite(value)):
                 continue
-            attrs[key] = int(value) if key == "count" else float(value)
+            attrs[key] = int(value) if key in _INT_ATTRS else float(value)
         graph.add_edge(row["source"], row["target"], **attrs)
     return graph
 

@@ -1,8 +1,9 @@
 """Incident x factor matrix and co-occurrence counts.
 
-Which codes enter the network (the project's choice, documented in the README): every
-``reported`` and ``extracted`` factor code plus every ``ACT`` activity code, deduplicated per
-incident, so that "traffic stop" co-occurring with "feigned compliance" is an edge like any other.
+Which codes enter the network (the project's choice, documented in the README): by default
+every ``reported`` factor code plus every ``ACT`` activity code, deduplicated per incident, so
+that "traffic stop" co-occurring with "feigned compliance" is an edge like any other;
+``analyse(extract=True)`` adds ``extracted`` (text-derived) codes.
 Counts come from a sparse product ``X.T @ X`` over a boolean incident x code matrix: memory is
 linear in the number of (incident, code) pairs, never a graph node per incident.
 """
@@ -17,6 +18,8 @@ import polars as pl
 import scipy.sparse as sp
 
 DEFAULT_SOURCES: tuple[str, ...] = ("reported", "extracted")
+#: What officers coded: the network's default basis for significance (see ``analyse``).
+REPORTED_SOURCES: tuple[str, ...] = ("reported",)
 
 
 def incident_key_expr(columns: Sequence[str]) -> pl.Expr:
@@ -113,15 +116,20 @@ class IncidenceMatrix:
         return np.asarray(self.matrix.sum(axis=0)).ravel().astype(np.int64)
 
 
-def incidence_matrix(codes_long: pl.DataFrame) -> IncidenceMatrix:
+def incidence_matrix(codes_long: pl.DataFrame, *, codes: Sequence[str] | None = None,
+                     incidents: Sequence[str] | None = None) -> IncidenceMatrix:
     """Build the sparse incident x code matrix from :func:`incident_codes` output.
 
     Rows with a null ``code`` are incidents without codes: they add a row and nothing else.
+    ``codes`` and ``incidents`` fix the columns and rows (to align two matrices over the same
+    incidents); codes or incidents outside them are left out.
     """
-    keys = codes_long.get_column("incident_key").unique(maintain_order=True)
+    keys = (pl.Series("incident_key", list(incidents), dtype=pl.String) if incidents is not None
+            else codes_long.get_column("incident_key").unique(maintain_order=True))
     key_index = pl.DataFrame({"incident_key": keys, "__row": np.arange(len(keys))})
     present = codes_long.drop_nulls("code")
-    code_list = sorted(present.get_column("code").unique().to_list())
+    code_list = (list(codes) if codes is not None
+                 else sorted(present.get_column("code").unique().to_list()))
     code_index = pl.DataFrame(
         {"code": code_list, "__col": np.arange(len(code_list))},
         schema_overrides={"code": pl.String},
