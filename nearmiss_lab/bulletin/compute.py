@@ -83,17 +83,29 @@ def monthly_counts(data: BulletinData) -> pl.DataFrame:
 
 
 def _codes_long(data: BulletinData) -> pl.DataFrame:
+    """The (incident, code) rows the network counted, so the top-codes table, the network's
+    nodes and the reports picked for a pair count the same codes of the same incidents (with
+    extraction on, text-derived codes in all three; by default, in none)."""
     from nearmiss_lab.network import incident_codes
 
+    empty = pl.DataFrame(schema={"incident_key": pl.String, "occurred_month": pl.String,
+                                 "code": pl.String})
     if data.incidents.is_empty():
-        return pl.DataFrame(schema={"incident_key": pl.String, "occurred_month": pl.String,
-                                    "code": pl.String})
-    # An incident with an empty activity list would otherwise contribute a null code.
-    return incident_codes(data.incidents).drop_nulls("code")
+        return empty
+    codes = data.network.codes
+    if codes is None:  # a NetworkResult built by hand: count as the network's params say
+        params = data.network.params
+        codes = incident_codes(data.incidents, sources=params.get("sources", ("reported",)),
+                               include_activities=params.get("include_activities", True))
+    # An incident with no code at all is a row with a null code: it counts in N only.
+    return codes.select("incident_key", "occurred_month", "code").drop_nulls("code")
 
 
 def factor_change(data: BulletinData, n: int = 10) -> pl.DataFrame:
     """The period's most frequent codes with their change against the baseline.
+
+    Codes are counted exactly as the network counted them (``data.network.codes``): a code's
+    ``count`` here is its node's ``support`` in the network of the period.
 
     Returns
     -------
