@@ -158,7 +158,8 @@ def test_coverage_tells_reporting_zero_report_and_silent_agencies_apart(data):
     assert cov["AG-WEST"]["status"] == "reported" and cov["AG-WEST"]["incidents"] == 2
     assert cov["AG-ZERO"]["status"] == "zero report"
     assert cov["AG-GONE"]["status"] == "no submission"
-    assert cov["AG-REJ"]["status"] == "no submission"  # a rejected submission covers nothing
+    # Its only submission covering the month was rejected: submitted, nothing publishable.
+    assert cov["AG-REJ"]["status"] == "nothing publishable"
 
 
 def test_headline_text_and_coverage_table_suppress_the_small_agency(data):

@@ -43,6 +43,7 @@ def build_bulletin(
     min_count: int = 5,
     fdr: float = 0.05,
     k: int = 5,
+    version: int | None = None,
 ) -> Bulletin:
     """Run the safety-bulletin notebook on a store and export it to offline HTML.
 
@@ -57,6 +58,10 @@ def build_bulletin(
         and ``provenance.json``.
     baseline_months, min_count, fdr, k
         Passed to the notebook (see its parameters cell).
+    version : int, optional
+        ``incidents`` table version to build from (the latest when None or -1); every other
+        table is read at the version that goes with it. A bulletin's provenance cites this
+        number: building again with it rebuilds the same bulletin, same id and data.
 
     Returns
     -------
@@ -66,19 +71,23 @@ def build_bulletin(
     ------
     ParameterError
         Before anything runs, when a value is out of the whitelist's range.
+    ValueError
+        Before anything runs, when ``version`` is not a version of the incidents table.
     NotebookRunError
         When the notebook fails (its executed copy is kept in the bulletin folder).
     """
     from nearmiss_lab.bulletin.data import latest_month, resolve_store
-    from nearmiss_lab.store import store_version
+    from nearmiss_lab.store import snapshot_versions
 
     parameters: dict[str, Any] = {
         "store": str(store), "period": period, "baseline_months": baseline_months,
         "min_count": min_count, "fdr": fdr, "k": k, "out": str(out),
+        "version": -1 if version is None else version,
     }
     check_parameters(BULLETIN_NOTEBOOK, parameters)  # refuse bad values before any work
     root = resolve_store(store).resolve()
-    version = store_version(root, "incidents")
+    # Resolving the snapshot here checks the version exists before a kernel starts.
+    version = snapshot_versions(root, version)["incidents"]
     if period == LATEST:
         period = latest_month(root, version)
     cited = {"period": period, "baseline_months": baseline_months, "min_count": min_count,

@@ -31,45 +31,24 @@ def label(code: str) -> str:
 
 
 def coverage(data: BulletinData) -> pl.DataFrame:
-    """One row per known agency: did it report, file a zero report, or stay silent this period.
+    """One row per known agency: what can truthfully be said of its reporting this period.
+
+    See :mod:`nearmiss_lab.bulletin.coverage` for the five statuses; in short, an agency
+    whose records of the month were all held back (quarantined or rejected) is
+    ``nothing publishable``, never ``zero report``, which needs an explicit, accepted
+    submission of no records.
 
     Returns
     -------
     polars.DataFrame
-        ``agency``, ``status`` (``reported`` / ``zero report`` / ``no submission``),
-        ``submissions`` (ledger rows covering the period) and ``incidents`` (stored incidents
-        that occurred in the period), sorted by agency.
+        ``agency``, ``status``, ``submissions`` (submissions covering the period, rejected
+        ones included), ``incidents`` (stored incidents that occurred in the period) and
+        ``held`` (records held back that may belong to the period), sorted by agency.
     """
-    incidents = (
-        data.period_incidents.group_by("agency").agg(pl.len().alias("incidents"))
-        if data.period_incidents.height else pl.DataFrame(schema={"agency": pl.String,
-                                                                  "incidents": pl.UInt32})
-    )
-    ledger = data.submissions
-    if ledger.is_empty() or "agency" not in ledger.columns:
-        covering = pl.DataFrame(schema={"agency": pl.String, "submissions": pl.UInt32})
-        agencies = set(incidents["agency"].to_list())
-    else:
-        counted = ledger.filter(pl.col("status").is_in(COUNTED_STATUSES))
-        covering = (
-            counted.filter((pl.col("period_start") <= data.period)
-                           & (pl.col("period_end") >= data.period))
-            .group_by("agency").agg(pl.len().alias("submissions"))
-        )
-        agencies = set(ledger["agency"].to_list()) | set(incidents["agency"].to_list())
-    frame = (
-        pl.DataFrame({"agency": sorted(agencies)}, schema={"agency": pl.String})
-        .join(covering, on="agency", how="left")
-        .join(incidents, on="agency", how="left")
-        .with_columns(pl.col("submissions").fill_null(0).cast(pl.Int64),
-                      pl.col("incidents").fill_null(0).cast(pl.Int64))
-    )
-    status = (
-        pl.when(pl.col("incidents") > 0).then(pl.lit("reported"))
-        .when(pl.col("submissions") > 0).then(pl.lit("zero report"))
-        .otherwise(pl.lit("no submission"))
-    )
-    return frame.with_columns(status=status).select("agency", "status", "submissions", "incidents")
+    from nearmiss_lab.bulletin.coverage import coverage_by_month
+
+    return coverage_by_month([data.period], data.period_incidents, data.submissions,
+                             data.quarantined, data.rejected).drop("month")
 
 
 def monthly_counts(data: BulletinData) -> pl.DataFrame:

@@ -1,8 +1,10 @@
-"""What one bulletin is computed from: incidents, the submissions ledger and the network.
+"""What one bulletin is computed from: incidents, the ledger, what was held back, the network.
 
-:func:`load_bulletin_data` reads a store at one pinned table version (so every section of a
-bulletin sees the same data, and the version it cites rebuilds it); :func:`bulletin_data`
-does the same from frames already in memory, which is what the tests use.
+:func:`load_bulletin_data` reads a store at one pinned ``incidents`` version and every other
+table at the version that goes with it (:func:`nearmiss_lab.store.snapshot_versions`), so
+every section of a bulletin sees one consistent state and the version it cites rebuilds it
+exactly, whatever was ingested since; :func:`bulletin_data` does the same from frames already
+in memory, which is what the tests use.
 """
 
 from __future__ import annotations
@@ -61,9 +63,15 @@ class BulletinData:
         :func:`nearmiss_lab.network.analyse` of the period against the baseline.
     k, min_count, fdr, baseline_months : parameters of the run.
     versions : dict
-        Table versions read (``incidents``, ``submissions``), or None for in-memory frames.
+        Version of every table read (``incidents``, ``submissions``, ``quarantine``,
+        ``receipts``; None for a table that did not exist), empty for in-memory frames.
     store : str
         Name of the store folder (its last path component, never the full path).
+    quarantined : polars.DataFrame
+        ``agency`` and ``occurred_month`` of each record in quarantine (nothing else of it).
+    rejected : polars.DataFrame
+        Submissions rejected outright (:func:`~nearmiss_lab.bulletin.coverage.
+        rejected_submissions`).
     """
 
     period: str
@@ -77,6 +85,8 @@ class BulletinData:
     baseline_months: int
     versions: dict[str, int | None] = field(default_factory=dict)
     store: str = ""
+    quarantined: pl.DataFrame = field(default_factory=pl.DataFrame)
+    rejected: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     @property
     def period_incidents(self) -> pl.DataFrame:
@@ -122,6 +132,8 @@ def bulletin_data(
     k: int = 5,
     versions: dict[str, int | None] | None = None,
     store: str = "",
+    quarantined: pl.DataFrame | None = None,
+    rejected: pl.DataFrame | None = None,
 ) -> BulletinData:
     """Compute a bulletin's inputs from frames in memory.
 
@@ -139,11 +151,17 @@ def bulletin_data(
         Table versions the frames came from.
     store : str
         Store name for the provenance block.
+    quarantined : polars.DataFrame, optional
+        ``quarantine`` rows, or :func:`~nearmiss_lab.bulletin.coverage.quarantined_months`
+        of them (coverage: records of the month held back).
+    rejected : polars.DataFrame, optional
+        :func:`~nearmiss_lab.bulletin.coverage.rejected_submissions` of the receipts.
 
     Returns
     -------
     BulletinData
     """
+    from nearmiss_lab.bulletin.coverage import quarantined_months
     from nearmiss_lab.network import analyse
 
     if not PERIOD_RE.match(period):
@@ -160,6 +178,9 @@ def bulletin_data(
         period=period, baseline=baseline, incidents=window, submissions=submissions,
         network=network, k=k, min_count=min_count, fdr=fdr, baseline_months=baseline_months,
         versions=dict(versions or {}), store=store,
+        quarantined=quarantined_months(quarantined if quarantined is not None
+                                       else pl.DataFrame()),
+        rejected=rejected if rejected is not None else pl.DataFrame(),
     )
 
 
@@ -194,38 +215,54 @@ def load_bulletin_data(
     k: int = 5,
     version: int | None = None,
 ) -> BulletinData:
-    """Read a store at one table version and compute a bulletin's inputs.
+    """Read a store as of one ``incidents`` version and compute a bulletin's inputs.
 
     Parameters
     ----------
     store : path or ``"sample"``
         Store folder; ``"sample"`` is a small synthetic store built on first use.
     period : str
-        ``YYYY-MM``, or ``"latest"`` for the store's most recent month.
+        ``YYYY-MM``, or ``"latest"`` for the most recent month at that version.
     baseline_months, min_count, fdr, k
         See the 01-safety-bulletin notebook's parameters.
     version : int, optional
-        ``incidents`` table version to read; the latest when None or negative. The bulletin
-        cites it, so reading that version again rebuilds the bulletin.
+        ``incidents`` table version to read; the latest when None or negative. The ledger,
+        quarantine and receipts are read at the versions that go with it
+        (:func:`nearmiss_lab.store.snapshot_versions`), so the bulletin cites one number and
+        reading that version again, after any number of later ingests, rebuilds it exactly.
 
     Returns
     -------
     BulletinData
+
+    Raises
+    ------
+    ValueError
+        ``version`` is not a version of the incidents table, or ``"latest"`` on an empty one.
     """
-    from nearmiss_lab.store import load_incidents, load_table, store_version
-    from nearmiss_lab.store.tables import table_exists
+    from nearmiss_lab.bulletin.coverage import rejected_submissions
+    from nearmiss_lab.store import load_incidents, load_table, snapshot_versions
 
     root = resolve_store(store)
-    versions: dict[str, int | None] = {
-        "incidents": store_version(root, "incidents") if version is None or version < 0
-        else version,
-    }
-    if table_exists(root, "submissions"):
-        versions["submissions"] = store_version(root, "submissions")
-        submissions = load_table(root, "submissions", version=versions["submissions"]).collect()
-    else:  # incidents before any ledger row: the coverage section says there is no ledger
-        versions["submissions"] = None
-        submissions = pl.DataFrame()
+    versions = snapshot_versions(root, version)
+
+    def read(table: str) -> pl.LazyFrame | None:
+        pinned = versions.get(table)
+        return None if pinned is None else load_table(root, table, version=pinned)
+
+    ledger = read("submissions")
+    # No ledger yet (incidents written by hand): the coverage section says so.
+    submissions = ledger.collect() if ledger is not None else pl.DataFrame()
+    held = read("quarantine")
+    # Only who and which month: the held record's text never leaves the store.
+    quarantined = held.select(
+        "agency", pl.col("record_json").str.json_path_match("$.occurred_month")
+        .alias("occurred_month")).collect() if held is not None else pl.DataFrame()
+    answers = read("receipts")
+    rejected = rejected_submissions(
+        answers.filter(pl.col("status") == "rejected")
+        .select("agency", "submission_id", "status", "receipt_json").collect()
+    ) if answers is not None else pl.DataFrame()
     if period == LATEST:
         period = latest_month(root, versions["incidents"])
     first = shift_month(period, -baseline_months)
@@ -234,4 +271,5 @@ def load_bulletin_data(
     return bulletin_data(
         incidents, submissions, period=period, baseline_months=baseline_months,
         min_count=min_count, fdr=fdr, k=k, versions=versions, store=root.name,
+        quarantined=quarantined, rejected=rejected,
     )

@@ -82,8 +82,8 @@ FDR = Param(float, "false-discovery rate for Benjamini-Hochberg q-values", lambd
             "0 < fdr < 1")
 K = Param(int, "small-cell threshold: counts below k are shown as '< k'", lambda v: 1 <= v <= 1000,
           "1..1000")
-VERSION = Param(int, "incidents table version to read (-1 = the latest)", lambda v: v >= -1,
-                ">= -1")
+VERSION = Param(int, "incidents table version to read (-1 = the latest); the other tables are "
+                "read at the versions that go with it", lambda v: v >= -1, ">= -1")
 OUT = Param(str, "folder for files the notebook writes beside its output ('' = none)")
 
 #: Declared parameters per notebook. A test checks every notebook's parameters cell against it.

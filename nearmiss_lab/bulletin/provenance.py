@@ -2,7 +2,9 @@
 
 A bulletin's id is a function of what it was computed from (period, incidents table version,
 parameters), so rebuilding a bulletin from the version it cites yields the same id, and two
-different bulletins never share a folder.
+different bulletins never share a folder. The other tables' versions follow from the
+incidents version (:func:`nearmiss_lab.store.snapshot_versions`); the provenance block and
+``provenance.json`` list them all.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import polars as pl
 from nearmiss_lab import __version__
 from nearmiss_lab.bulletin.data import BulletinData, data_hash
 from nearmiss_lab.bulletin.html import Html, paragraph, section, table
+from nearmiss_lab.store.schema import TABLES
 
 PROVENANCE_FILE = "provenance.json"
 _TOOLS = ("polars", "networkx", "scipy", "altair", "vl-convert-python", "papermill", "nbconvert",
@@ -108,12 +111,21 @@ def methods_and_provenance(data: BulletinData, out: str = "") -> Html:
             f"it ({data.baseline[0]} to {data.baseline[-1]}). Counts below {data.k} are shown "
             f"as \u201c< {data.k}\u201d and figures computed from them are masked (\u00b7)."),
     ]
+    pinned = data.versions.get("incidents")
+    if pinned is not None:
+        methods.append(paragraph(
+            f"Every table was read as of incidents table version {pinned}: the ledger, "
+            "quarantine and receipts at the versions the ingests up to that one wrote, nothing "
+            f"later. nearmiss bulletin --version {pinned} with the parameters below rebuilds "
+            "this page exactly, whatever was ingested since."))
     versions = prov["table_versions"]
+    table_rows = [(f"{t} table version", _or_dash(versions.get(t)))
+                  for t in (*TABLES, *sorted(set(versions) - set(TABLES)))
+                  if t in versions or t == "incidents"]
     rows = [
         ("bulletin id", prov["bulletin_id"]),
         ("store", prov["store"] or "(in memory)"),
-        ("incidents table version", _or_dash(versions.get("incidents"))),
-        ("submissions table version", _or_dash(versions.get("submissions"))),
+        *table_rows,
         ("schema version", prov["schema_version"]),
         ("record schema versions", ", ".join(prov["record_schema_versions"]) or "\u2014"),
         ("taxonomy version", prov["taxonomy_version"]),

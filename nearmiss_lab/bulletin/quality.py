@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -29,6 +29,7 @@ class Ledger:
     months: list[str]
     versions: dict[str, int | None]
     store: str
+    rejected: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def _overlaps(frame: pl.DataFrame, start: str, end: str, since: str, until: str) -> pl.DataFrame:
@@ -44,6 +45,7 @@ def _overlaps(frame: pl.DataFrame, start: str, end: str, since: str, until: str)
 
 def load_ledger(store: str | os.PathLike[str], *, since: str = "", until: str = "") -> Ledger:
     """Read receipts, the submissions ledger, quarantine and monthly incident counts."""
+    from nearmiss_lab.bulletin.coverage import rejected_submissions
     from nearmiss_lab.store import load_table, store_version
     from nearmiss_lab.store.tables import table_exists
 
@@ -91,7 +93,7 @@ def load_ledger(store: str | os.PathLike[str], *, since: str = "", until: str = 
     last = until or (months_seen[-1] if months_seen else "")
     months = month_range(first, last) if first and last else []
     return Ledger(receipts, issues, tables["submissions"], tables["quarantine"], monthly,
-                  months, versions, root.name)
+                  months, versions, root.name, rejected_submissions(tables["receipts"]))
 
 
 def receipts(ledger: Ledger) -> Html:
@@ -125,38 +127,36 @@ def issues_by_code(ledger: Ledger) -> Html:
                   "hint.", "nm-note")])
 
 
+#: How a month without stored incidents reads in the coverage grid, by coverage status.
+GRID_TEXT = {"zero report": "0 (zero report)", "nothing publishable": "0 (held back)",
+             "covered, no incidents": "0 (covered)", "no submission": "\u2014"}
+
+
 def coverage(ledger: Ledger) -> Html:
-    """Agency by month: incidents stored, zero reports, and months no submission covered."""
-    agencies = sorted(
-        set(ledger.monthly["agency"].to_list())
-        | (set(ledger.submissions["agency"].to_list()) if not ledger.submissions.is_empty()
-           else set())
-    )
-    if not agencies or not ledger.months:
+    """Agency by month: incidents stored, zero reports, held back, and months not covered."""
+    from nearmiss_lab.bulletin.coverage import coverage_by_month
+
+    if not ledger.months:
         return section("Coverage", [paragraph("No submissions yet.")])
-    counts = {(a, m): n for a, m, n in ledger.monthly.iter_rows()}
-    covered: set[tuple[str, str]] = set()
-    if not ledger.submissions.is_empty():
-        counted = ledger.submissions.filter(
-            pl.col("status").is_in(["accepted", "accepted_with_warnings", "accepted_with_errors"]))
-        spans = counted.select("agency", "period_start", "period_end").iter_rows()
-        for agency, start, end in spans:
-            covered.update((agency, m) for m in ledger.months if start <= m <= end)
-    rows = []
-    for agency in agencies:
-        row = {"agency": agency}
-        for month in ledger.months:
-            n = counts.get((agency, month), 0)
-            row[month] = str(n) if n else ("0 (zero report)" if (agency, month) in covered
-                                           else "\u2014")
-        rows.append(row)
+    grid = coverage_by_month(ledger.months, ledger.monthly, ledger.submissions,
+                             ledger.quarantine, ledger.rejected)
+    if grid.is_empty():
+        return section("Coverage", [paragraph("No submissions yet.")])
+    cells = {(a, m): str(n) if status == "reported" else GRID_TEXT[status]
+             for a, m, status, n in grid.select("agency", "month", "status", "incidents")
+             .iter_rows()}
+    rows = [{"agency": agency, **{m: cells[(agency, m)] for m in ledger.months}}
+            for agency in grid["agency"].unique(maintain_order=True).to_list()]
     frame = pl.DataFrame(rows, schema={"agency": pl.String, **{m: pl.String
                                                                for m in ledger.months}})
     return section("Coverage", [
         table(frame, numeric=ledger.months),
         paragraph("A number is incidents stored for that month; \u201c0 (zero report)\u201d "
-                  "means a submission covered the month with no incident in it; \u2014 means "
-                  "no submission covered it.", "nm-note")])
+                  "means an accepted submission declaring no records covered the month; "
+                  "\u201c0 (held back)\u201d that the agency submitted for the month but its "
+                  "records that may belong to it were quarantined or rejected; "
+                  "\u201c0 (covered)\u201d that a submission with records covered the month "
+                  "and none occurred in it; \u2014 that no submission covered it.", "nm-note")])
 
 
 def quarantine(ledger: Ledger) -> Html:

@@ -19,12 +19,15 @@ MEASURES = {"expected": "{:.1f}", "lift": "{:.2f}", "npmi": "{:.2f}", "jaccard":
 
 
 def headline(data: BulletinData) -> Html:
-    """Title, headline counts and coverage (agencies reporting, zero reports, silent)."""
+    """Title, headline counts and coverage (reporting, zero reports, held back, silent)."""
+    from nearmiss_lab.bulletin import coverage as cv
+
     cov = compute.coverage(data)
     n = data.period_incidents.height
-    reporting = cov.filter(pl.col("status") == "reported").height
-    zero = cov.filter(pl.col("status") == "zero report").height
-    silent = cov.filter(pl.col("status") == "no submission").height
+    by_status = {s: cov.filter(pl.col("status") == s).height for s in cv.STATUSES}
+    reporting, zero = by_status[cv.REPORTED], by_status[cv.ZERO_REPORT]
+    held, quiet, silent = (by_status[cv.HELD_BACK], by_status[cv.COVERED_NONE],
+                           by_status[cv.NO_SUBMISSION])
     k = data.k
     stats = "".join(
         f'<div class="nm-stat"><b>{escape(v)}</b>{escape(t)}</div>'
@@ -32,13 +35,17 @@ def headline(data: BulletinData) -> Html:
             (suppress_count(n, k), "near misses this month"),
             (str(reporting), "agencies reporting"),
             (str(zero), "zero reports"),
+            (str(held), "submitted, nothing publishable"),
             (str(silent), "agencies with no submission"),
         )
     )
     text = (
         f"In {data.period}, {suppress_count(n, k)} near misses were reported by "
-        f"{reporting} of {cov.height} known agencies; {zero} filed a zero report and "
-        f"{silent} sent no submission covering the month."
+        f"{reporting} of {cov.height} known agencies; {zero} filed a zero report, "
+        f"{held} submitted but nothing of theirs for the month could be published, "
+        + (f"{quiet} covered the month in a longer submission with no incident in it, "
+           if quiet else "")
+        + f"and {silent} sent no submission covering the month."
     )
     if data.submissions.is_empty():
         text += " The submissions ledger is empty, so coverage is taken from incidents alone."
@@ -46,12 +53,20 @@ def headline(data: BulletinData) -> Html:
         compute.monthly_counts(data), month="month", count="incidents", k=k,
         title="Near misses per month (baseline window and this month)",
     )
-    shown = suppress_frame(cov, k, ["incidents"])
+    # How many records an agency had held back is the hub's business, not the bulletin's.
+    shown = suppress_frame(cov.drop("held"), k, ["incidents"])
     parts = [
         f'<div class="nm-headline">{stats}</div>', paragraph(text), trend._repr_html_(),
         table(shown, caption="Coverage by agency", numeric=("submissions", "incidents")),
-        paragraph(f"Counts below {k} are shown as \u201c< {k}\u201d (small-cell suppression).",
-                  "nm-note"),
+        paragraph(
+            "Reported: incidents of the month are published. Zero report: the agency "
+            "submitted, explicitly, no records for a period covering the month. Nothing "
+            "publishable: it submitted, but its records that may belong to the month were "
+            "held back by the hub (quarantined for a possible identifier, or rejected), so its "
+            "silence here is not a quiet month. Covered, no incidents: a submission with "
+            "records covered the month, none occurred in it. No submission: nothing covers "
+            f"the month. Counts below {k} are shown as \u201c< {k}\u201d (small-cell "
+            "suppression).", "nm-note"),
     ]
     return section(f"Near-miss safety bulletin \u2014 {data.period}", parts, level=1, style=True)
 

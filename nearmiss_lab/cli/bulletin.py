@@ -28,14 +28,20 @@ from nearmiss_lab.cli._common import (
               help="False-discovery rate (Benjamini-Hochberg).")
 @click.option("--k", "k", type=int, default=5, show_default=True,
               help="Small-cell threshold: counts below k are printed as '< k'.")
+@click.option("--version", "version", type=int, default=None, metavar="N",
+              help="Incidents table version to build from (default: the latest). A "
+                   "bulletin's provenance cites it; the same N rebuilds the same bulletin.")
 @json_option
 def bulletin_command(store: str | None, period: str, out: str | None, baseline_months: int,
-                     min_count: int, fdr: float, k: int, as_json: bool) -> None:
+                     min_count: int, fdr: float, k: int, version: int | None,
+                     as_json: bool) -> None:
     """Build a safety bulletin: <out>/<bulletin-id>/bulletin.html (prints its path).
 
     Runs notebooks/01-safety-bulletin.ipynb with papermill (only whitelisted parameters reach
     it), keeps the executed notebook beside the page and exports HTML without code cells that
-    opens offline. With --json: {"html", "notebook", "store_version"}.
+    opens offline. Every table is read as of one incidents table version (--version, default
+    the latest), which the bulletin cites. With --json: {"html", "notebook",
+    "store_version"}.
     """
     from nearmiss_lab.bulletin import ParameterError
     from nearmiss_lab.bulletin.build import build_bulletin
@@ -47,12 +53,12 @@ def bulletin_command(store: str | None, period: str, out: str | None, baseline_m
     try:
         result = build_bulletin(cfg.store, period, out=cfg.reports_out,
                                 baseline_months=baseline_months, min_count=min_count, fdr=fdr,
-                                k=k)
+                                k=k, version=version)
     except ParameterError as exc:
         raise InputError(str(exc)) from None
     except StoreNotFoundError as exc:
         raise InputError(str(exc)) from None
-    except ValueError as exc:  # e.g. 'latest' on an empty store
+    except ValueError as exc:  # 'latest' on an empty store, a --version the store never had
         raise InputError(str(exc)) from None
     except (NotebookRunError, BulletinCheckError) as exc:
         click.echo(f"error: {exc}", err=True)

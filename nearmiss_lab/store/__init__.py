@@ -8,7 +8,8 @@ Researchers need one line::
 Tables (see :mod:`nearmiss_lab.store.schema`): ``incidents`` (accepted records, flattened),
 ``submissions`` (the ledger), ``quarantine`` (held records, never published) and ``receipts``.
 Every write is one atomic Delta commit; ``load_incidents(version=N)`` reads exactly what
-version ``N`` held, which is how a bulletin that cites its version is rebuilt.
+version ``N`` held, which is how a bulletin that cites its version is rebuilt;
+``snapshot_versions(store, N)`` names the version of every other table that goes with it.
 The default location is ``$NEARMISS_STORE``, else ``./store``.
 """
 
@@ -25,6 +26,7 @@ from nearmiss_lab.store.schema import (
     incident_to_row,
     row_to_incident,
 )
+from nearmiss_lab.store.snapshot import snapshot_versions
 from nearmiss_lab.store.tables import (
     StoreNotFoundError,
     append_rows,
@@ -50,6 +52,7 @@ __all__ = [
     "load_table",
     "resolve_store",
     "row_to_incident",
+    "snapshot_versions",
     "store_info",
     "store_lock",
     "store_version",

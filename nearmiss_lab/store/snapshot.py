@@ -1,0 +1,124 @@
+"""One consistent view of every table, named by a single ``incidents`` version.
+
+A bulletin cites one number, the ``incidents`` table version it read, but it also reads the
+ledger (coverage), the quarantine and the receipts (what was held back). Reading those at
+their latest version would let a later ingest change an old bulletin, so
+:func:`snapshot_versions` resolves, for an ``incidents`` version ``v``, the version of every
+other table that belongs with it.
+
+The rule follows the ingest's commit order (:mod:`nearmiss_lab.ingest.commit`): an ingest
+commits ``incidents`` first, then ``quarantine``, ``receipts`` and last the ``submissions``
+ledger, all under the store lock and each tagged with the ingest id. So the state "as of
+``incidents`` v" is v's ingest *with its bookkeeping*, and nothing of a later ingest:
+
+* a commit tagged with an ingest id belongs to ``v`` when that ingest's ``incidents`` commit
+  is at or before ``v`` (no clock involved: a crashed ingest completed later by a re-run
+  still lands on the right side);
+* an untagged commit (a table's creation, the receipt of a rejected or duplicate
+  submission, which the ingest writes outside the lock) belongs to ``v`` when it was
+  committed no later than the last commit of v's ingest, and before the next ``incidents``
+  commit. When ``v`` itself is untagged (a table written by hand), everything before the
+  next ``incidents`` commit belongs to it.
+
+Each table's version is the longest prefix of its history whose commits all belong to
+``v`` (a Delta version holds every commit before it). Once the ingest that made ``v`` has
+finished, the answer never changes, whatever is written later: that is what lets a bulletin
+be rebuilt exactly from the version it cites.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+from nearmiss_lab.store.schema import TABLES
+from nearmiss_lab.store.tables import INGEST_METADATA_KEY, open_table, table_exists
+
+StorePath = str | os.PathLike[str] | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """One Delta commit: its table version, commit time (ms since the epoch), ingest tag."""
+
+    version: int
+    timestamp: int
+    ingest_id: str | None
+
+
+def table_commits(store: StorePath, table: str) -> list[Commit]:
+    """Every commit of ``table``, oldest first (empty when the table does not exist)."""
+    if not table_exists(store, table):
+        return []
+    history = open_table(store, table).history()
+    commits = [Commit(int(h["version"]), int(h.get("timestamp") or 0),
+                      h.get(INGEST_METADATA_KEY)) for h in history]
+    return sorted(commits, key=lambda c: c.version)
+
+
+def snapshot_versions(store: StorePath, incidents_version: int | None = None
+                      ) -> dict[str, int | None]:
+    """Return the version of every table that goes with one ``incidents`` version.
+
+    Parameters
+    ----------
+    store : path, optional
+        Store folder; default ``$NEARMISS_STORE``, else ``./store``.
+    incidents_version : int, optional
+        ``incidents`` version to pin; the latest when None or negative.
+
+    Returns
+    -------
+    dict
+        ``{table: version}`` for every table of :data:`~nearmiss_lab.store.schema.TABLES`
+        (``incidents`` first); None for a table that does not exist, or did not exist yet at
+        that point.
+
+    Raises
+    ------
+    StoreNotFoundError
+        The store has no ``incidents`` table.
+    ValueError
+        ``incidents_version`` is not a version of the table.
+
+    Examples
+    --------
+    >>> from nearmiss_lab.store import snapshot_versions                # doctest: +SKIP
+    >>> snapshot_versions("store", 3)                                    # doctest: +SKIP
+    {'incidents': 3, 'submissions': 3, 'quarantine': 1, 'receipts': 4}
+    """
+    incidents = table_commits(store, "incidents")
+    if not incidents:
+        open_table(store, "incidents")  # raises StoreNotFoundError with the usual message
+    latest = incidents[-1].version
+    v = latest if incidents_version is None or incidents_version < 0 else incidents_version
+    if v > latest:
+        raise ValueError(f"incidents has versions 0..{latest}; version {v} does not exist")
+    # Which incidents version each ingest landed at: the clock-free order of tagged commits.
+    landed = {c.ingest_id: c.version for c in incidents if c.ingest_id}
+    later = [c for c in incidents if c.version > v]
+    next_ts = later[0].timestamp if later else math.inf
+    own = next(c for c in incidents if c.version == v).ingest_id
+    others = {t: table_commits(store, t) for t in TABLES if t != "incidents"}
+    if own is None:
+        cut = next_ts - 1
+    else:
+        own_ts = [c.timestamp for cs in (incidents, *others.values()) for c in cs
+                  if c.ingest_id == own]
+        cut = min(max(own_ts), next_ts - 1)
+
+    def belongs(commit: Commit) -> bool:
+        if commit.ingest_id is not None:
+            return landed.get(commit.ingest_id, math.inf) <= v
+        return commit.timestamp <= cut
+
+    versions: dict[str, int | None] = {"incidents": v}
+    for table, commits in others.items():
+        resolved: int | None = None
+        for commit in commits:
+            if not belongs(commit):
+                break
+            resolved = commit.version
+        versions[table] = resolved
+    return versions
