@@ -181,3 +181,85 @@ def test_store_lock_excludes_a_second_process(store):
         proc.join(30)
     with store_lock(store, timeout=5):
         pass  # released when the holder exits
+
+
+def _ledger(agency: str, ingest_id: str | None = None) -> list[dict]:
+    from nearmiss_lab.store import SUBMISSIONS_SCHEMA
+
+    row = dict.fromkeys(SUBMISSIONS_SCHEMA)
+    row.update(submission_id=f"{agency}-{ingest_id}", agency=agency, ingest_id=ingest_id,
+               period_start="2024-01", period_end="2024-06", status="accepted")
+    return [row]
+
+
+def _receipt(status: str) -> list[dict]:
+    from nearmiss_lab.store import RECEIPTS_SCHEMA
+
+    row = dict.fromkeys(RECEIPTS_SCHEMA)
+    row.update(receipt_id=status, status=status, agency="AG-NORTH")
+    return [row]
+
+
+def _ingest(store, ingest_id: str, records, *, quarantine: bool = False,
+            ledger: bool = True) -> int:
+    """The commits of one ingest in the order nearmiss_lab.ingest.commit makes them."""
+    version = append_rows(store, "incidents", rows(records, f"AG-NORTH-{ingest_id}"),
+                          ingest_id=ingest_id)
+    if quarantine:
+        append_rows(store, "quarantine", [], ingest_id=ingest_id)
+    append_rows(store, "receipts", _receipt("accepted"), ingest_id=ingest_id)
+    if ledger:
+        append_rows(store, "submissions", _ledger("AG-NORTH", ingest_id), ingest_id=ingest_id)
+    return version
+
+
+def test_snapshot_pins_each_table_to_the_ingests_up_to_an_incidents_version(store):
+    import time
+
+    from nearmiss_lab.store import snapshot_versions
+
+    assert snapshot_versions(store) == dict.fromkeys(
+        ("incidents", "submissions", "quarantine", "receipts"), 0)
+    assert _ingest(store, "X", [make_incident(0)]) == 1
+    time.sleep(0.02)  # commit times are in ms: keep the next one clearly later
+    append_rows(store, "receipts", _receipt("rejected"))  # untagged, outside the lock
+    expected_1 = {"incidents": 1, "submissions": 1, "quarantine": 0, "receipts": 1}
+    # The rejected receipt came after X finished: not part of version 1, even while 1 is
+    # the latest version (else a rebuild of a bulletin at 1 would change when it arrives).
+    assert snapshot_versions(store) == expected_1
+    assert _ingest(store, "Y", [make_incident(1)], quarantine=True) == 2
+    assert snapshot_versions(store, 1) == expected_1
+    assert snapshot_versions(store, 2) == snapshot_versions(store, -1) == {
+        "incidents": 2, "submissions": 2, "quarantine": 1, "receipts": 3}
+    assert snapshot_versions(store, 0)["submissions"] == 0
+    with pytest.raises(ValueError, match="versions 0..2"):
+        snapshot_versions(store, 3)
+    with pytest.raises(StoreNotFoundError):
+        snapshot_versions(store.parent / "nothing")
+
+
+def test_snapshot_of_an_ingest_completed_after_a_crash_does_not_move(store):
+    from nearmiss_lab.store import snapshot_versions
+
+    # X committed its incidents and died; Y ran in full; X's re-run then wrote the rest.
+    append_rows(store, "incidents", rows([make_incident(0)], "X"), ingest_id="X")
+    _ingest(store, "Y", [make_incident(1)])
+    before = snapshot_versions(store, 1)
+    append_rows(store, "receipts", _receipt("accepted"), ingest_id="X")
+    append_rows(store, "submissions", _ledger("AG-NORTH", "X"), ingest_id="X")
+    assert snapshot_versions(store, 1) == before == {
+        "incidents": 1, "submissions": 0, "quarantine": 0, "receipts": 0}
+    assert snapshot_versions(store, 2) == {"incidents": 2, "submissions": 2, "quarantine": 0,
+                                           "receipts": 2}
+
+
+def test_snapshot_of_a_table_written_by_hand_takes_what_came_before_the_next_version(store):
+    from nearmiss_lab.store import snapshot_versions
+
+    append_rows(store, "incidents", rows([make_incident(0)]))
+    append_rows(store, "submissions", _ledger("AG-NORTH"))
+    assert snapshot_versions(store, 1)["submissions"] == 1
+    append_rows(store, "incidents", rows([make_incident(1)], "s2"))
+    append_rows(store, "submissions", _ledger("AG-SOUTH"))
+    assert snapshot_versions(store, 1)["submissions"] == 1
+    assert snapshot_versions(store, 2)["submissions"] == 2
