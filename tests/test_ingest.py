@@ -230,3 +230,16 @@ def test_scan_progress_is_reported_up_to_the_number_of_valid_records(tmp_path, s
     folder = write_submission(tmp_path / "s", [make_incident(i) for i in range(70)] + [{}])
     ingest(folder, store, on_scan=lambda done, total: seen.append((done, total)))
     assert seen == [(64, 70), (70, 70)]
+
+
+def test_record_id_shaped_like_a_case_number_is_rejected_and_never_stored(tmp_path, store):
+    # R-012 at the hub: whatever tool made the submission, a case number as record_id is not
+    # stored (researchers load record_id with every incident) and not repeated in the receipt.
+    records = [make_incident(0), make_incident(1, record_id="SO25-004809")]
+    receipt = ingest(write_submission(tmp_path / "s", records), store)
+    assert (receipt["status"], receipt["counts"]["accepted"], receipt["counts"]["rejected"]) \
+        == ("accepted_with_errors", 1, 1)
+    assert [(i["code"], i["record"], i["record_id"]) for i in receipt["issues"]] == [
+        ("rule-record-id-case-number", 1, None)]
+    assert "SO25-004809" not in json.dumps(receipt)
+    assert load_incidents(store).collect()["record_id"].to_list() == ["r-0000"]

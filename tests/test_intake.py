@@ -385,12 +385,41 @@ def test_unreadable_exports_raise(tmp_path: Path) -> None:
         _rows(tmp_path / "empty.csv", mapping)
 
 
+def _opaque_mapping() -> Any:
+    return mapping_from_dict(_mapping(record_id={"column": "Case", "derive": "none"},
+                                      direct_identifiers=["Officer"]))
+
+
 def test_opaque_ids_must_look_opaque(tmp_path: Path) -> None:
-    mapping = mapping_from_dict(_mapping(record_id={"column": "Case", "derive": "none"}))
-    rows = [GOOD, ["bad id with spaces"] + GOOD[1:]]
-    out = _rows(_csv(tmp_path / "e.csv", rows), mapping)
-    assert out[0].draft["record_id"] == "24-0001"
+    rows = [["NM-000123"] + GOOD[1:], ["bad id with spaces"] + GOOD[1:]]
+    out = _rows(_csv(tmp_path / "e.csv", rows), _opaque_mapping())
+    assert out[0].draft["record_id"] == "NM-000123"
     assert _codes(out[1]) == [("intake-bad-record-id", "/record_id")]
+
+
+def test_record_id_passed_through_from_a_direct_identifier_is_refused() -> None:
+    # The audit's mapping: the case number column listed as a direct identifier, yet copied
+    # into every record by derive none. Only keyed_hash may read such a column.
+    doc = _mapping(record_id={"column": "Case", "derive": "none"})
+    assert "Case" in doc["direct_identifiers"]
+    with pytest.raises(MappingError, match="direct_identifiers"):
+        mapping_from_dict(doc)
+    doc = _mapping(record_id={"path": ["case", "number"], "derive": "none"},
+                   direct_identifiers=[["case", "number"]], format={"reader": "jsonl"})
+    with pytest.raises(MappingError, match="derive keyed_hash"):
+        mapping_from_dict(doc)
+
+
+@pytest.mark.parametrize("case_number", [
+    "SO25-004809", "2024-001234", "24-0001", "RPT2025-00123", "CR-2024-0042", "250101-0042"])
+def test_an_id_shaped_like_a_case_number_never_passes_through(tmp_path: Path,
+                                                                case_number: str) -> None:
+    rows = [[case_number] + GOOD[1:], ["3f9a0c1d-2e4b-4a69-8a0b-1c2d3e4f5a6b"] + GOOD[1:]]
+    out = _rows(_csv(tmp_path / "e.csv", rows), _opaque_mapping())
+    assert out[0].draft is None
+    assert _codes(out[0]) == [("intake-case-number-id", "/record_id")]
+    assert out[0].issues[0].record_id is None and case_number not in repr(out[0])
+    assert out[1].draft is not None  # a UUID is opaque
 
 
 def test_reader_registry(tmp_path: Path) -> None:

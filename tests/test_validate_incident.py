@@ -184,6 +184,42 @@ def test_r011_same_code_and_source_twice_warns_but_reported_plus_extracted_is_fi
     assert _rule_codes(record) == []
 
 
+@pytest.mark.parametrize("rid", ["SO25-004809", "2024-001234", "RPT-2025-00123",
+                                 "250101-0042"])
+def test_r012_a_record_id_shaped_like_a_case_number_is_an_error(full, rid):
+    record = {**full, "record_id": rid}
+    assert [(i.code, i.rule, i.severity.value, i.pointer) for i in validate_incident(record)] \
+        == [("rule-record-id-case-number", "R-012", "error", "/record_id")]
+
+
+@pytest.mark.parametrize("rid", ["AG-K7Q2.7f3a9c", "r-0007", "NM-000123",
+                                 "3f9a0c1d2e4b5a6978a0b1c2",
+                                 "3f9a0c1d-2e4b-4a69-8a0b-1c2d3e4f5a6b", "c-12"])
+def test_r012_opaque_ids_pass(full, rid):
+    assert validate_incident({**full, "record_id": rid}) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_r012_rejects_the_record_and_never_repeats_its_id(tmp_path, full, workers):
+    # Both record-file paths (block-wise JSON Lines and the streaming .json reader) withhold
+    # the id in every issue of the record, so the case number is never printed.
+    from nearmiss_lab.validate import validate_records_file
+
+    records = [{**full, "record_id": "r-1"}, {**full, "record_id": "SO25-004809", "state": "XX"},
+               {**full, "record_id": "SO25-004809", "officers_on_scene": 3}]
+    lines = tmp_path / "r.jsonl"
+    lines.write_text("".join(json.dumps(r) + "\n" for r in records))
+    array = tmp_path / "r.json"
+    array.write_text(json.dumps(records))
+    for path in (lines, array):
+        report = validate_records_file(path, workers=workers)
+        assert not report.valid
+        assert sorted(report.flatten(["record", "code", "record_id"])) == [
+            [1, "rule-record-id-case-number", None], [1, "schema-enum", None],
+            [2, "rule-record-id-case-number", None]]
+        assert "SO25-004809" not in json.dumps(report.to_dict())
+
+
 def test_rules_skip_values_the_schema_rejected(full):
     record = _with(full, factors="not a list", activities=[7], occurred_month=202401, narrative=5)
     issues = validate_incident(record, today=TODAY)

@@ -85,6 +85,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "check the value; it was generalised to unknown or rejected"),
     "intake-bad-record-id": ("the record id is not an opaque identifier the schema accepts",
                              "use derive keyed_hash in the mapping"),
+    "intake-case-number-id": ("the record id looks like a case or report number, which never "
+                              "leaves the agency", "use derive keyed_hash in the mapping"),
 }
 
 

@@ -16,6 +16,7 @@ from nearmiss_lab.intake.mapping import CODE_RE, ColumnRef, Mapping, Source
 from nearmiss_lab.intake.places import state_code
 from nearmiss_lab.intake.policy import Policy
 from nearmiss_lab.issues import Severity
+from nearmiss_lab.validate.rules import looks_like_case_number
 
 Problem = tuple[str, Severity, str]
 RECORD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -240,6 +241,11 @@ class RowConverter:
         text = str(raw).strip()
         if not RECORD_ID_RE.match(text):
             problems.append(("intake-bad-record-id", ERROR, "/record_id"))
+            return None
+        if looks_like_case_number(text):
+            # derive none is for ids that are already opaque; one shaped like a case or
+            # report number is refused (the hub rejects it too, R-012), and never shown.
+            problems.append(("intake-case-number-id", ERROR, "/record_id"))
             return None
         return text
 

@@ -193,6 +193,11 @@ def _semantic_problems(mapping: Mapping) -> list[str]:
         ref for sources in mapping.fields.values() for src in sources for ref in src.refs()
     }:
         problems.append("the record_id column also feeds a field")
+    if mapping.record_id.derive == "none" and mapping.record_id.ref in mapping.direct_identifiers:
+        # Only keyed_hash may read a direct-identifier column: derive none would copy the
+        # case or report number itself into every record.
+        problems.append("record_id passes a column listed in direct_identifiers through "
+                        "unchanged (derive none); use derive keyed_hash")
     try:
         codecs.lookup(mapping.encoding)
     except LookupError:
@@ -277,8 +282,9 @@ def load_mapping(path: Path | str) -> Mapping:
     ------
     MappingError
         The file is missing, not JSON, breaks the schema, reads a direct-identifier column
-        into a field, maps labels to values the incident schema does not allow, or names an
-        unknown reader or encoding. Never a silent fallback.
+        into a field or passes one through as ``record_id`` (``derive: none``), maps labels to
+        values the incident schema does not allow, or names an unknown reader or encoding.
+        Never a silent fallback.
     """
     file = Path(path)
     try:

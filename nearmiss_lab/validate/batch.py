@@ -49,7 +49,7 @@ from nearmiss_lab.validate.records import (
     safe_record_id,
     validate_document,
 )
-from nearmiss_lab.validate.rules import RuleContext, rule_issue
+from nearmiss_lab.validate.rules import CASE_NUMBER_ID, RuleContext, rule_issue
 from nearmiss_lab.validate.schema import compiled_schema
 
 #: Blocks handed out to workers ahead of the one being assembled, per worker.
@@ -126,7 +126,7 @@ def check_block(block: Block, job: FileJob, bom_line: int = 1) -> BlockResult:
     rules = job.rules
     check_rules = rules.check
     max_line_bytes = job.max_line_bytes
-    rid_match = _RECORD_ID.match
+    rid_match, case_match = _RECORD_ID.match, CASE_NUMBER_ID.match
     agency, agency_match = job.agency, _AGENCY.match
     version, version_match = job.schema_version, _VERSION.match
     rids, entry_lines, items = result.rids, result.lines, result.items
@@ -140,8 +140,8 @@ def check_block(block: Block, job: FileJob, bom_line: int = 1) -> BlockResult:
                 value = None
             if type(value) is dict:
                 rid = value.get("record_id")
-                if type(rid) is not str or rid_match(rid) is None:
-                    rid = None
+                if type(rid) is not str or rid_match(rid) is None or case_match(rid):
+                    rid = None  # as safe_record_id: never shown, never a duplicate key
                 issues = check_rules(value) if is_valid(value) else _checked_incident(
                     value, rules)
                 mismatch = False

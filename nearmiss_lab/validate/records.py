@@ -17,7 +17,7 @@ from nearmiss_lab.validate.reader import (
     READ_EMPTY_FILE,
     read_jsonl,
 )
-from nearmiss_lab.validate.rules import YEAR_MONTH, RuleContext, rule_issue
+from nearmiss_lab.validate.rules import CASE_NUMBER_ID, YEAR_MONTH, RuleContext, rule_issue
 from nearmiss_lab.validate.schema import schema_issues
 
 _RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\Z")
@@ -32,11 +32,12 @@ def safe_record_id(record: Any) -> str | None:
     """Return the record's ``record_id`` when it is well-formed, else None.
 
     Only an id matching the schema's pattern is ever copied into an issue: a malformed one may
-    be a case number or a name that should not have been there.
+    be a case number or a name that should not have been there. An id shaped like a case
+    number (R-012) is withheld too; such a record is rejected, so it needs no duplicate check.
     """
     if isinstance(record, dict):
         rid = record.get("record_id")
-        if isinstance(rid, str) and _RECORD_ID.match(rid):
+        if isinstance(rid, str) and _RECORD_ID.match(rid) and not CASE_NUMBER_ID.match(rid):
             return rid
     return None
 

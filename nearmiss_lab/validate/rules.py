@@ -17,6 +17,25 @@ from nearmiss_lab.issues import Issue, Severity
 from nearmiss_lab.spec import Taxonomy
 
 NARRATIVE_MIN_CHARS = 40
+#: What a case, report or CAD number looks like (R-012): an optional letter prefix (agency or
+#: report type, e.g. ``SO``, ``RPT-``), a year or date of 2, 4, 6 or 8 digits, a separator
+#: and a serial of at least 3 digits -- ``SO25-004809``, ``2024-001234``, ``250101-0042``.
+#: A keyed hash (24 hex digits, no separator), a UUID or a serial such as ``NM-000123`` or
+#: ``r-0007`` does not match.
+CASE_NUMBER_ID = re.compile(r"^(?:[A-Za-z]{1,6}[-_ ]?)?(?:[0-9]{2}){1,4}[-/_ ][0-9]{3,10}\Z")
+
+
+def looks_like_case_number(record_id: str) -> bool:
+    """True when ``record_id`` has the shape of a case or report number (R-012).
+
+    Examples
+    --------
+    >>> [looks_like_case_number(x) for x in ("SO25-004809", "2024-001234", "RPT-2025-00123")]
+    [True, True, True]
+    >>> [looks_like_case_number(x) for x in ("3f9a0c1d2e4b5a6978a0b1c2", "NM-000123", "r-0007")]
+    [False, False, False]
+    """
+    return CASE_NUMBER_ID.match(record_id) is not None
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,12 @@ RULES: tuple[Rule, ...] = (
          "the named field's text."),
     Rule("R-011", "rule-duplicate-factor", _W, "record",
          "A factor code appears at most once per source in factors[]."),
+    Rule("R-012", "rule-record-id-case-number", _E, "record",
+         "record_id does not look like a case, report or CAD number (an optional letter "
+         "prefix, a year or date of 2 to 8 digits, a separator, a serial of 3 or more "
+         "digits, e.g. SO25-004809 or 2024-001234): case numbers never leave the agency, so "
+         "such a record is rejected and its id is not repeated in any issue. Agencies derive "
+         "record ids with a keyed hash."),
     Rule("R-020", "submission-records-missing", _F, "submission",
          "The records file named by the manifest exists in the submission folder."),
     Rule("R-021", "submission-records-unsafe", _F, "submission",
@@ -160,9 +185,15 @@ class RuleContext:
         return (_restore_context, (slim, self.period, self.month_now))
 
     def check(self, record: dict[str, Any]) -> list[Issue]:
-        """Return the record-rule issues (R-001..R-011) of one incident."""
+        """Return the record-rule issues (R-001..R-012) of one incident."""
         issues: list[Issue] = []
         get = record.get
+        record_id = get("record_id")
+        if type(record_id) is str and CASE_NUMBER_ID.match(record_id):
+            issues.append(rule_issue("rule-record-id-case-number", "/record_id",
+                                     "record_id looks like a case or report number",
+                                     hint="derive record ids with a keyed hash (mapping "
+                                          "record_id derive keyed_hash)"))
         factors = get("factors")
         if type(factors) is list and factors:
             self._factors(factors, record, issues)
@@ -274,7 +305,7 @@ def _restore_context(taxonomy: Taxonomy, period: tuple[str, str] | None,
 def record_rule_issues(record: dict[str, Any], *, taxonomy: Taxonomy,
                        period: tuple[str, str] | None = None,
                        today: date | None = None) -> list[Issue]:
-    """Check the record-scope rules (R-001..R-011) on one incident.
+    """Check the record-scope rules (R-001..R-012) on one incident.
 
     Parameters
     ----------
