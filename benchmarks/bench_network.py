@@ -14,6 +14,12 @@ the ratio. Inputs have 60 codes and planted pairs (``nearmiss_lab.network.simula
 
     .venv/bin/python benchmarks/bench_network.py           # 1 000 000; networkx at 50 000
     .venv/bin/python benchmarks/bench_network.py --quick   # smoke run: 20 000 / 2 000
+    .venv/bin/python benchmarks/bench_network.py --validity
+
+``--validity`` measures statistics, not speed: the figures behind ``tests/test_network_synth.py``
+(``nearmiss synth`` corpora of 2,000 incidents read through the intake with their narratives,
+seed 11 with planted pairs and seed 12 with independent factors), for the default network
+(what officers reported) and with ``extract=True`` (text-derived codes counted too).
 """
 
 from __future__ import annotations
@@ -91,12 +97,82 @@ def best_of(repeat: int, func, *args) -> tuple[float, object]:
     return best, out
 
 
+def _synth_frame(root, seed: int, independent: bool):
+    import json
+
+    from nearmiss_lab.intake import load_mapping, read_export
+    from nearmiss_lab.synth import generate_corpus
+
+    generate_corpus(root, agencies=2, incidents=2000, months=12, seed=seed,
+                    independent=independent, workers=1)
+    truth = json.loads((root / "truth.json").read_text())
+    rows = []
+    for agency in truth["agencies"]:
+        name = agency["agency"]
+        mapping = load_mapping(root / "mappings" / f"{name}.mapping.json")
+        for row in read_export(next((root / "exports").glob(f"{name}.*")), mapping):
+            d = row.draft
+            rows.append({"agency": d["agency"], "record_id": d["record_id"],
+                         "occurred_month": d["occurred_month"], "activities": d["activities"],
+                         "factors": [{"code": f["code"], "source": f["source"]}
+                                     for f in d["factors"]],
+                         "narrative": d.get("narrative"),
+                         "lessons_learned": d.get("lessons_learned")})
+    return pl.DataFrame(rows), truth
+
+
+def validity() -> None:
+    """Print the network's validity figures on synth corpora, both modes."""
+    import tempfile
+    from pathlib import Path
+
+    from nearmiss_lab.network import analyse
+
+    def pairs(frame: pl.DataFrame) -> set[tuple[str, str]]:
+        return {tuple(sorted(p)) for p in frame.select("source", "target").iter_rows()}
+
+    print("network validity on nearmiss synth corpora (2 agencies, 2,000 incidents, 12 months, "
+          "narratives in the frame), q = 0.05, min count 5")
+    print(f"{'corpus':20s} {'mode':9s} {'tested':>6s} {'signif':>6s} {'planted':>7s} "
+          f"{'false':>5s} {'FDP':>5s} {'false text-derived':>18s}  emerging pairs in its month")
+    with tempfile.TemporaryDirectory() as tmp:
+        for seed, independent in ((11, False), (12, True)):
+            frame, truth = _synth_frame(Path(tmp) / f"s{seed}", seed, independent)
+            planted = {tuple(sorted(p)) for p in truth["planted_pairs"]}
+            emerging_pair = tuple(sorted(truth["emerging_pair"])) if not independent else None
+            for extract in (False, True):
+                result = analyse(frame, period=(truth["start_month"], truth["end_month"]),
+                                 baseline_months=0, labels={}, extract=extract)
+                sig_rows = result.edges.filter(pl.col("significant"))
+                sig = pairs(sig_rows)
+                false = sig - planted - {emerging_pair}
+                derived = {tuple(sorted((a, b))): t for a, b, t in
+                           sig_rows.select("source", "target", "text_derived").iter_rows()}
+                month = truth["emerging_month"]
+                moved = analyse(frame, period=(month, month), baseline_months=11, labels={},
+                                extract=extract).emerging.filter(pl.col("emerging"))
+                got = pairs(moved)
+                em = (f"{len(got)}, planted {'found' if emerging_pair in got else 'MISSED'}"
+                      if emerging_pair else f"{len(got)}")
+                name = f"seed {seed}" + (" independent" if independent else " planted")
+                print(f"{name:20s} {'extract' if extract else 'default':9s} "
+                      f"{result.edges.height:>6d} {len(sig):>6d} "
+                      f"{len(planted & sig):>3d}/{len(planted):<3d} {len(false):>5d} "
+                      f"{len(false) / max(len(sig), 1):>5.2f} "
+                      f"{sum(derived[p] > 0 for p in false):>18d}  {em}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run on tiny inputs")
+    parser.add_argument("--validity", action="store_true",
+                        help="print the statistics' validity figures on synth corpora instead")
     parser.add_argument("--incidents", type=int, default=None)
     parser.add_argument("--nx-incidents", type=int, default=None)
     args = parser.parse_args()
+    if args.validity:
+        validity()
+        return
     big = args.incidents or (20_000 if args.quick else 1_000_000)
     small = args.nx_incidents or (2_000 if args.quick else 50_000)
     repeat = 1 if args.quick else 3
