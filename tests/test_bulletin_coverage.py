@@ -111,7 +111,7 @@ def test_a_quarantined_only_incident_is_never_called_a_zero_report(data):
 def test_quarantine_month_comes_from_the_held_record_and_nothing_else_is_read(data):
     assert data.quarantined.columns == ["agency", "occurred_month"]
     assert data.quarantined.rows() == [("AG-QUAR", PERIOD)]
-    assert data.rejected.select("agency", "period_start", "period_end", "received").rows() == [
+    assert data.rejected.select("agency", "period_start", "period_end", "rejected").rows() == [
         ("AG-REJ", PERIOD, PERIOD, 1)]
 
 
@@ -142,7 +142,7 @@ def test_a_rejected_attempt_superseded_by_an_accepted_one_no_longer_holds_back()
     })
     rejected = pl.DataFrame({"agency": ["AG-FIX"], "submission_id": ["AG-FIX-1"],
                              "period_start": [PERIOD], "period_end": [PERIOD],
-                             "received": [3]})
+                             "rejected": [3]})
     empty = pl.DataFrame(schema={"agency": pl.String, "occurred_month": pl.String})
     grid = coverage_by_month([PERIOD], empty, ledger, None, rejected)
     assert grid["status"].to_list() == ["zero report"]

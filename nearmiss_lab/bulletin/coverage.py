@@ -56,12 +56,13 @@ def quarantined_months(quarantine: pl.DataFrame) -> pl.DataFrame:
 
 def rejected_submissions(receipts: pl.DataFrame) -> pl.DataFrame:
     """Submissions the hub rejected outright, from ``receipts`` rows: who, which period, how
-    many records they carried (``agency``, ``submission_id``, ``period_start``,
-    ``period_end``, ``received``). Receipts without an agency or period (an unreadable
-    manifest) cannot cover a month and are left out."""
+    many of their records were rejected (``agency``, ``submission_id``, ``period_start``,
+    ``period_end``, ``rejected``; records already stored, counted as duplicates, are not
+    held back). Receipts without an agency or period (an unreadable manifest) cannot cover
+    a month and are left out."""
     schema = pl.Schema({"agency": pl.String(), "submission_id": pl.String(),
                         "period_start": pl.String(), "period_end": pl.String(),
-                        "received": pl.Int64()})
+                        "rejected": pl.Int64()})
     if receipts.is_empty() or "receipt_json" not in receipts.columns:
         return pl.DataFrame(schema=schema)
     doc = pl.col("receipt_json")
@@ -71,8 +72,8 @@ def rejected_submissions(receipts: pl.DataFrame) -> pl.DataFrame:
             "agency", "submission_id",
             doc.str.json_path_match("$.period.start").alias("period_start"),
             doc.str.json_path_match("$.period.end").alias("period_end"),
-            doc.str.json_path_match("$.counts.received").cast(pl.Int64).fill_null(0)
-            .alias("received"),
+            doc.str.json_path_match("$.counts.rejected").cast(pl.Int64).fill_null(0)
+            .alias("rejected"),
         )
         .drop_nulls(["agency", "period_start", "period_end"])
         .cast(schema)
@@ -110,7 +111,7 @@ def _spans(submissions: pl.DataFrame, rejected: pl.DataFrame) -> pl.DataFrame:
         rejected = rejected.filter(~pl.col("submission_id").is_in(list(known)))
         parts.append(rejected.select(
             "agency", "period_start", "period_end", pl.lit(False).alias("accepted"),
-            pl.lit(False).alias("zero"), pl.col("received").alias("held"),
+            pl.lit(False).alias("zero"), pl.col("rejected").alias("held"),
         ).cast(_SPANS))
     return pl.concat(parts)
 
