@@ -243,3 +243,43 @@ def test_record_id_shaped_like_a_case_number_is_rejected_and_never_stored(tmp_pa
         ("rule-record-id-case-number", 1, None)]
     assert "SO25-004809" not in json.dumps(receipt)
     assert load_incidents(store).collect()["record_id"].to_list() == ["r-0000"]
+
+
+def test_nothing_new_to_store_is_rejected_not_accepted_with_errors(tmp_path, store):
+    # The audit's case: 2 records already stored + 3 invalid ones stored nothing, yet the
+    # receipt said accepted_with_errors ("valid records stored"). It is rejected (-14): no
+    # ledger row, no new version, and the same submission id can carry the corrected file.
+    ingest(write_submission(tmp_path / "first", [make_incident(0), make_incident(1)]), store)
+    before = versions(store)
+    invalid = [make_incident(i, officers_on_scene=0) for i in (2, 3, 4)]
+    folder = write_submission(tmp_path / "second",
+                              [make_incident(0), make_incident(1), *invalid],
+                              submission_id="AG-NORTH-0123456789abcdef")
+    receipt = ingest(folder, store)
+    assert (receipt["status"], receipt["status_code"]) == ("rejected", -14)
+    assert receipt["counts"] == {"received": 5, "accepted": 0, "quarantined": 0,
+                                 "duplicate": 2, "rejected": 3, "released": 0}
+    codes = [i["code"] for i in receipt["issues"]]
+    assert codes[0] == "ingest-no-new-records"
+    assert codes.count("ingest-duplicate-record") == 2 and codes.count("schema-minimum") == 3
+    assert versions(store) == before
+    assert load_table(store, "submissions").collect().height == 1
+    # corrected: the same id is accepted (the two repeats stay duplicates, warnings only)
+    fixed = write_submission(tmp_path / "third", [make_incident(i) for i in range(5)],
+                             submission_id="AG-NORTH-0123456789abcdef")
+    receipt = ingest(fixed, store)
+    assert (receipt["status"], receipt["counts"]["accepted"], receipt["counts"]["duplicate"]) \
+        == ("accepted_with_warnings", 3, 2)
+
+
+def test_only_duplicates_or_quarantine_still_count_as_stored(tmp_path, store):
+    ingest(write_submission(tmp_path / "first", [make_incident(0)]), store)
+    # a resend of stored records alone: nothing invalid, coverage recorded, warnings only
+    receipt = ingest(write_submission(tmp_path / "again", [make_incident(0)],
+                                      submission_id="AG-NORTH-fedcba9876543210"), store)
+    assert receipt["status"] == "accepted_with_warnings"
+    # a quarantined record is stored (in quarantine) beside an invalid one
+    records = [make_incident(5, narrative=LEAKY_NARRATIVE), make_incident(6, subjects=-1)]
+    receipt = ingest(write_submission(tmp_path / "q", records), store)
+    assert (receipt["status"], receipt["counts"]["quarantined"], receipt["counts"]["rejected"]) \
+        == ("accepted_with_errors", 1, 1)

@@ -45,6 +45,10 @@ INGEST_CODES: tuple[IngestCode, ...] = (
                "A submission with this id was already stored with a different records file."),
     IngestCode("ingest-no-valid-records", _F, "No valid record",
                "Records were received but none passed validation; nothing is stored."),
+    IngestCode("ingest-no-new-records", _F, "Nothing new to store",
+               "Every record that passed validation is already in the store (or repeated in "
+               "this submission) and the others failed validation: nothing would be stored, so "
+               "the submission is rejected and its id may be reused for the corrected records."),
     IngestCode("ingest-duplicate-record", _W, "Duplicate record",
                "The record (same agency and record_id, or identical content) is already in "
                "the store or earlier in this submission; it is kept once."),
@@ -78,7 +82,8 @@ STATUS_TABLE: tuple[Status, ...] = (
     Status(1, "accepted", "every record accepted"),
     Status(2, "accepted_with_warnings", "records stored; warnings only (e.g. duplicate records)"),
     Status(3, "accepted_with_errors",
-           "valid records stored; others rejected (invalid) or quarantined (residual identifier)"),
+           "records stored (accepted, or held in quarantine for a residual identifier); others "
+           "rejected (invalid) or quarantined"),
     Status(-10, "rejected", "manifest missing, unreadable or invalid"),
     Status(-11, "rejected",
            "records file missing, unsafe (symbolic link, outside the folder) or unreadable; "
@@ -86,7 +91,8 @@ STATUS_TABLE: tuple[Status, ...] = (
     Status(-12, "rejected", "records file does not match the manifest (sha256, size, count, "
            "truncated)"),
     Status(-13, "rejected", "unsupported schema major version"),
-    Status(-14, "rejected", "records received but none passed validation"),
+    Status(-14, "rejected", "records received but none passed validation, or those that "
+           "passed were all duplicates (nothing new to store)"),
     Status(-15, "rejected", "submission id already used for different content"),
     Status(-20, "duplicate", "submission already ingested; nothing changed"),
 )
@@ -111,6 +117,7 @@ FATAL_STATUS: dict[str, int] = {
     "submission-count-mismatch": -12,
     "ingest-records-truncated": -12,
     "ingest-no-valid-records": -14,
+    "ingest-no-new-records": -14,
     "ingest-submission-id-conflict": -15,
 }
 #: Status code of a fatal issue not listed above (e.g. a manifest schema issue).

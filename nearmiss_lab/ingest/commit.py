@@ -184,6 +184,9 @@ def commit_submission(store: Path, *, manifest: dict[str, Any], outcome: Outcome
             store, agency, None if inc_seen is None else inc_seen - 1,
             None if q_seen is None else q_seen - 1)
         plan = plan_records(candidates, keys, hashes, qkeys)
+        if inc_seen is None and not plan.accepted and not plan.quarantined \
+                and outcome.counts.rejected:
+            raise _nothing_new(outcome, plan, manifest["records"]["file"])
 
         meta = {"nearmiss.submission_id": submission_id}
         if inc_seen is None:
@@ -228,6 +231,23 @@ def commit_submission(store: Path, *, manifest: dict[str, Any], outcome: Outcome
                         ingest_id=ingest_id, metadata=meta)
         crash_point("after-ledger")
     return receipt
+
+
+def _nothing_new(outcome: Outcome, plan: Plan, records_file: str) -> SubmissionFault:
+    """The fault of a submission whose valid records are all duplicates, the rest invalid.
+
+    Nothing would be stored, so it is rejected (status -14, no ledger row) rather than
+    "accepted with errors": its submission id stays free for the corrected records. The
+    duplicate warnings stay in the receipt and its counts.
+    """
+    outcome.counts.duplicate = len(plan.duplicate_issues)
+    fault = Issue("ingest-no-new-records", Severity.FATAL, "",
+                  "no record can be stored: every record that passed validation is already "
+                  "stored or repeated in this submission, and the others were rejected",
+                  hint="correct the rejected records and send them again (the submission id "
+                       "may be reused)")
+    return SubmissionFault.from_issues(
+        [fault, *(i.located(file=records_file) for i in plan.duplicate_issues)])
 
 
 def _stored_receipt(store: Path, ingest_id: str) -> dict[str, Any] | None:

@@ -254,8 +254,10 @@ def _answer_rejected(store: Path, outcome: Outcome, faults: list[Issue], receive
                      file_names: dict[str, str]) -> dict[str, Any]:
     outcome.issues = [*faults, *outcome.issues]
     counts = outcome.counts
-    counts.accepted = counts.quarantined = counts.duplicate = counts.released = 0
-    counts.rejected = counts.received
+    counts.accepted = counts.quarantined = counts.released = 0
+    # Nothing is stored; records found already stored (ingest-no-new-records) keep their
+    # count, every other received record counts as rejected.
+    counts.rejected = counts.received - counts.duplicate
     status, code = decide_status(counts, outcome.issues)
     receipt = build_receipt(outcome, status=status, status_code=code, received_at=received_at,
                             store_version=store_version(store), file_names=file_names)

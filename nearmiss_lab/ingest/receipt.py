@@ -57,7 +57,9 @@ def decide_status(counts: Counts, issues: Iterable[Issue], *, duplicate: bool = 
 
     Rules: a fatal issue rejects (its code picks the negative status code); a submission
     already ingested is ``duplicate``; a record that was rejected or quarantined makes it
-    ``accepted_with_errors``; warnings only make it ``accepted_with_warnings``.
+    ``accepted_with_errors``; warnings only make it ``accepted_with_warnings``. A submission
+    that would store nothing while records were rejected never gets here: the ingest rejects
+    it (``ingest-no-valid-records`` / ``ingest-no-new-records``, -14).
     """
     issues = list(issues)
     if duplicate:
