@@ -245,6 +245,24 @@ def test_bad_parameters_are_refused(tmp_path: Path) -> None:
     assert month_range("2026-02", 3) == [(2025, 12), (2026, 1), (2026, 2)]
 
 
+def test_every_agency_gets_an_incident_when_there_are_enough(tmp_path: Path) -> None:
+    # What the README promises: shares are unequal, at least one each when --incidents >=
+    # --agencies; with fewer incidents some agencies export none (their export is empty).
+    from nearmiss_lab.synth.corpus import SynthRandom, _split
+
+    for parts in range(1, 7):
+        for total in range(1, 14):
+            for seed in range(12):
+                counts = _split(SynthRandom(seed), total, parts)
+                assert sum(counts) == total and len(counts) == parts
+                if total >= parts:
+                    assert min(counts) >= 1, (parts, total, seed)
+    info = generate_corpus(tmp_path / "even", agencies=4, incidents=4, months=1, seed=3)
+    assert [a.incidents for a in info.agencies] == [1, 1, 1, 1]
+    info = generate_corpus(tmp_path / "few", agencies=2, incidents=1, months=1, seed=1)
+    assert sorted(a.incidents for a in info.agencies) == [0, 1]
+
+
 def test_cli_synth_json_reports_what_it_wrote(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["synth", "--agencies", "2", "--incidents", "20",
                                        "--months", "3", "--seed", "5", "--out", str(tmp_path),
