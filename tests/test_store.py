@@ -263,3 +263,21 @@ def test_snapshot_of_a_table_written_by_hand_takes_what_came_before_the_next_ver
     append_rows(store, "submissions", _ledger("AG-SOUTH"))
     assert snapshot_versions(store, 1)["submissions"] == 1
     assert snapshot_versions(store, 2)["submissions"] == 2
+
+
+def test_snapshot_waits_for_an_ingest_that_is_committing(store):
+    import threading
+
+    from nearmiss_lab.store import snapshot_versions
+
+    got: dict = {}
+    with store_lock(store):  # an ingest between its incidents commit and its ledger row
+        append_rows(store, "incidents", rows([make_incident(0)]), ingest_id="X")
+        reader = threading.Thread(target=lambda: got.update(snapshot_versions(store)))
+        reader.start()
+        reader.join(0.5)
+        assert reader.is_alive(), "a snapshot is never taken half-way through an ingest"
+        append_rows(store, "receipts", _receipt("accepted"), ingest_id="X")
+        append_rows(store, "submissions", _ledger("AG-NORTH", "X"), ingest_id="X")
+    reader.join(60)
+    assert got == {"incidents": 1, "submissions": 1, "quarantine": 0, "receipts": 1}

@@ -23,17 +23,30 @@ ledger, all under the store lock and each tagged with the ingest id. So the stat
 Each table's version is the longest prefix of its history whose commits all belong to
 ``v`` (a Delta version holds every commit before it). Once the ingest that made ``v`` has
 finished, the answer never changes, whatever is written later: that is what lets a bulletin
-be rebuilt exactly from the version it cites.
+be rebuilt exactly from the version it cites. So the versions are resolved while no ingest
+is committing (a shared lock on the writers' lock file, held for the few milliseconds it
+takes to read the histories); only an ingest killed between its commits and not yet run
+again leaves a version whose bookkeeping is still to come.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import math
 import os
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from nearmiss_lab.store.schema import TABLES
-from nearmiss_lab.store.tables import INGEST_METADATA_KEY, open_table, table_exists
+from nearmiss_lab.store.tables import (
+    INGEST_METADATA_KEY,
+    LOCK_NAME,
+    open_table,
+    resolve_store,
+    table_exists,
+)
 
 StorePath = str | os.PathLike[str] | None
 
@@ -55,6 +68,37 @@ def table_commits(store: StorePath, table: str) -> list[Commit]:
     commits = [Commit(int(h["version"]), int(h.get("timestamp") or 0),
                       h.get(INGEST_METADATA_KEY)) for h in history]
     return sorted(commits, key=lambda c: c.version)
+
+
+@contextlib.contextmanager
+def no_commit_in_progress(store: StorePath, *, timeout: float = 600.0) -> Iterator[None]:
+    """Wait until no ingest holds the store's writer lock, and keep it so while inside.
+
+    A shared ``flock`` on the file the writers lock exclusively
+    (:func:`~nearmiss_lab.store.tables.store_lock`): an ingest holds that lock across all its
+    commits, so inside this block every ingest is either complete or not begun. Opens the
+    file read-only and does nothing when it does not exist (no writer ever ran, or a
+    read-only copy of a store).
+    """
+    try:
+        fd = os.open(resolve_store(store) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        yield
+        return
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"an ingest into {store} held its lock for over "
+                                       f"{timeout:.0f} s") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
 
 
 def snapshot_versions(store: StorePath, incidents_version: int | None = None
@@ -88,9 +132,11 @@ def snapshot_versions(store: StorePath, incidents_version: int | None = None
     >>> snapshot_versions("store", 3)                                    # doctest: +SKIP
     {'incidents': 3, 'submissions': 3, 'quarantine': 1, 'receipts': 4}
     """
-    incidents = table_commits(store, "incidents")
-    if not incidents:
-        open_table(store, "incidents")  # raises StoreNotFoundError with the usual message
+    with no_commit_in_progress(store):
+        incidents = table_commits(store, "incidents")
+        if not incidents:
+            open_table(store, "incidents")  # raises StoreNotFoundError with the usual message
+        others = {t: table_commits(store, t) for t in TABLES if t != "incidents"}
     latest = incidents[-1].version
     v = latest if incidents_version is None or incidents_version < 0 else incidents_version
     if v > latest:
@@ -100,7 +146,6 @@ def snapshot_versions(store: StorePath, incidents_version: int | None = None
     later = [c for c in incidents if c.version > v]
     next_ts = later[0].timestamp if later else math.inf
     own = next(c for c in incidents if c.version == v).ingest_id
-    others = {t: table_commits(store, t) for t in TABLES if t != "incidents"}
     if own is None:
         cut = next_ts - 1
     else:
