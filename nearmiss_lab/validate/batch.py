@@ -140,7 +140,8 @@ def check_block(block: Block, job: FileJob, bom_line: int = 1) -> BlockResult:
                 value = None
             if type(value) is dict:
                 rid = value.get("record_id")
-                if type(rid) is not str or rid_match(rid) is None or case_match(rid):
+                if (type(rid) is not str or rid_match(rid) is None
+                        or (not rid.isalnum() and case_match(rid))):
                     rid = None  # as safe_record_id: never shown, never a duplicate key
                 issues = check_rules(value) if is_valid(value) else _checked_incident(
                     value, rules)

@@ -189,7 +189,8 @@ class RuleContext:
         issues: list[Issue] = []
         get = record.get
         record_id = get("record_id")
-        if type(record_id) is str and CASE_NUMBER_ID.match(record_id):
+        # isalnum first: a case number always has a separator, a keyed hash never does.
+        if type(record_id) is str and not record_id.isalnum() and CASE_NUMBER_ID.match(record_id):
             issues.append(rule_issue("rule-record-id-case-number", "/record_id",
                                      "record_id looks like a case or report number",
                                      hint="derive record ids with a keyed hash (mapping "
