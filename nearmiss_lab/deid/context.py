@@ -15,9 +15,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from nearmiss_lab.deid.lexicon import NAME_VERBS, ROLES, STOP_WORDS, is_rank, is_rank_word
+from nearmiss_lab.deid.lexicon import (
+    NAME_VERBS,
+    ROLES,
+    STOP_WORDS,
+    is_jargon,
+    is_rank,
+    is_rank_word,
+)
 from nearmiss_lab.deid.names import NameKnowledge
 from nearmiss_lab.deid.types import Detection
 from nearmiss_lab.deid.vehicles import is_vehicle_name
@@ -39,19 +46,30 @@ _CLOCK = re.compile(r"\d|\b(?:noon|midnight)\b", re.IGNORECASE)
 _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
 
 
-def trim_ner_detection(text: str, d: Detection) -> Detection | None:
+def trim_ner_detection(
+    text: str, d: Detection, is_common_word: Callable[[str], bool] | None = None
+) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
-    the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable)."""
+    the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable), and
+    police shorthand too ("W/M", "DOB", "NB"); what is left of a trimmed span is dropped
+    when it is only ordinary words ("Fled NB": a verb and a direction)."""
     if d.entity_type in ("PERSON", "ORGANIZATION", "LOCATION"):
         if is_vehicle_name(text, d.start, d.end):
             return None  # "Dodge", "Jeep Cherokee": a product, not a company or a county
-        # The NER model sometimes takes a rank for a name or an organisation ("Ofc").
         words = list(re.finditer(r"\S+", text[d.start : d.end]))
+        before = len(words)
+        while words and is_jargon(words[0].group()):
+            words.pop(0)
+        while words and is_jargon(words[-1].group()):
+            words.pop()
+        if words and len(words) < before and is_common_word is not None:
+            if all(is_common_word(w.group().strip(",.:;")) for w in words):
+                return None
+        # The NER model sometimes takes a rank for a name or an organisation ("Ofc").
         # "Victim Maria Delgado", "RP Sandra Whitfield": a role word before a name is not
         # part of it (the NER takes a sentence-initial one in).
         while words and (
-            is_rank_word(words[0].group())
-            or (len(words) > 1 and words[0].group().lower().strip(".,:") in _ROLE_WORDS)
+            is_rank_word(words[0].group()) or words[0].group().lower().strip(".,:") in _ROLE_WORDS
         ):
             words.pop(0)
         while words and is_rank_word(words[-1].group()):
@@ -187,7 +205,7 @@ def _list_item(
 
     def ok(word: str) -> bool:
         low = word.lower()
-        if low in STOP_WORDS or is_rank(word) or low in _ROLE_WORDS_LIST:
+        if low in STOP_WORDS or is_rank(word) or low in _ROLE_WORDS_LIST or is_jargon(word):
             return False
         if word[:1].isupper():
             # A word cut from a longer item ("Dispatch told") must look like a name.

@@ -20,6 +20,8 @@ RANKS = (
     "Senator Governor Gov Mayor Councilman Councilwoman Councilor Judge Justice Magistrate "
     "Attorney Prosecutor Counsel Professor Prof President Pastor Reverend Rev Father Nurse Doctor"
 ).split()
+# Ranks that qualify another rank ("Reserve Deputy"): the word after them is a rank too.
+RANK_MODIFIERS = frozenset("reserve auxiliary probationary".split())
 # Honorifics are part of the name span (they only qualify the person).
 HONORIFICS = "Mr Mrs Ms Miss Mx Dr Sir Dame Madam Mme Mlle Messrs Mister".split()
 # Multi-word ranks that precede a name ("Special Agent", "Police Officer").
@@ -80,9 +82,23 @@ ROLES = (
 # Acronyms of police work that stay unknown to the English list but are never names.
 ACRONYMS = frozenset(
     """ems sop vin dui dwi cpr swat dob rms cad dl ssn tac fto sro k9 atv suv gps aed bwc mvc
-    mva ncic nibrs ppe ptsd hrs bolo apb eta rp leo bac sfst fst dre cit ois uof mdt mdc cjis
+    mva ncic nibrs ppe ptsd hrs bolo apb eta rp bac sfst fst dre cit ois uof mdt mdc cjis
     nlets lkl lka uof ccw dv pc""".split()
 )
+# Police shorthand the NER model takes for names, companies or places: descriptors (W/M),
+# labels (DOB, YOA), directions of travel (NB), record systems (CAD, NCIC), "aka".
+JARGON = ACRONYMS | frozenset(
+    """d.o.b. yoa y/o y.o. w/m b/m h/m a/m w/f b/f h/f a/f bm hm wf bf hf nb sb eb wb r/p r/o
+    aka a/k/a poi atl dept hq mph approx hrs""".split()
+)
+
+
+def is_jargon(word: str) -> bool:
+    """True for police shorthand that is never a name ("W/M,", "DOB:", "NB", "a/k/a")."""
+    low = word.lower().strip(",:;()\"'")
+    return low in JARGON or low.rstrip(".") in JARGON
+
+
 # Two-word cues after which a name follows in reports: "registered to", "written by".
 CUE_PHRASES = frozenset(
     (first, second)
@@ -158,8 +174,8 @@ STOP_WORDS = frozenset(
 
 # Stop words that are also US surnames ("Mary Still", "Sgt. Heard"): capitalised in the
 # middle of a sentence after a first name or a rank they are the surname, not the word
-# (Do, An and So are Vietnamese and Korean surnames).
-SURNAME_STOP_WORDS = frozenset("still just heard said near later while both do an so".split())
+# (Do, An, So and Her are Vietnamese, Korean and Hmong surnames).
+SURNAME_STOP_WORDS = frozenset("still just heard said near later while both do an so her".split())
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # Latin capitals, with accents (Šárka, Łukasz)
 LOWER = "a-zß-öø-ÿā-žʼ"  # Latin small letters

@@ -174,7 +174,8 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[
     from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS
 
     function_words = {w for w in FUNCTION_WORDS if w.isalpha()}
-    words.update((NOT_NAMES | STOP_WORDS | function_words) - _BRANDS_AND_NAMES)
+    # Nouns of police work are words, never names, in a report ("Car 214", "Field notes").
+    words.update((NOT_NAMES | STOP_WORDS | function_words | POLICE_NOUNS) - _BRANDS_AND_NAMES)
     common.update(STOP_WORDS | function_words)
     try:  # irregular forms: "went", "gave", "fought", "children"
         exceptions = lookups.get_table("lemma_exc")

@@ -22,6 +22,7 @@ from nearmiss_lab.deid.lexicon import (
     PLURAL_RANKS,
     ROLES,
     STOP_WORDS,
+    is_jargon,
     is_rank,
 )
 from nearmiss_lab.deid.names import NameKnowledge
@@ -56,6 +57,11 @@ _CLAUSE_OPENERS = frozenset(
     then where if though although once as""".split()
 )
 _HONORIFICS = frozenset(h.lower() for h in HONORIFICS)
+_AFTER_NAME = frozenset(
+    """, ( ) # . ; : and & for on at with to from of in who 's ’s reporting responding
+    speaking assisting here""".split()
+)
+_NOT_AFTER_RANK = frozenset("down up out back away home safety presence involved".split())
 _ORDER = frozenset("next last first second third other same".split())
 _ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
@@ -208,6 +214,15 @@ def _clause_start(words: list[str], i: int) -> bool:
     return i >= 3 and words[i - 3 : i] == ["b", "/", "c"]
 
 
+def _ends_name(words: list[str], j: int) -> bool:
+    """True when what follows word ``j`` closes a name ("Sergeant young (employee #12)",
+    "Officer young for", "Sergeant young said") rather than a verb phrase ("the next
+    officer goes home")."""
+    if words[j] in _NOT_AFTER_RANK:
+        return False
+    return j + 1 == len(words) or words[j + 1] in _AFTER_NAME or words[j + 1] in NAME_VERBS
+
+
 def _name_slot(words: list[str], i: int, common: bool = False) -> bool:
     """True where a word stands as a person would: no determiner before it and a verb people
     do after it ("i misunderstood what john yelled", "by then mason was gone"). An ordinary
@@ -225,6 +240,8 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
     names, and "SURNAME, FIRSTNAME"."""
 
     def namelike(word: str) -> bool:
+        if is_jargon(word):
+            return False  # "aka", "dob", "w/m" follow role nouns too
         return not know.is_english(word) or (not strict and know.is_name(word))
 
     for i, low in enumerate(words):
@@ -270,13 +287,26 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
         if cue:
             if know.is_common_word(words[j]) and j + 1 < len(words) and words[j + 1] in _ARTICLES:
                 continue  # "the driver gave the name": a verb before an article
+            if know.is_common_word(words[j]) and not (
+                low in _HONORIFICS or _ends_name(words, j)
+            ):
+                continue  # "the suspect ran off": an ordinary word that goes on as a verb
             if (
                 namelike(words[j])
-                or (rank and know.is_surname(words[j]) and not know.is_common_word(words[j]))
+                or (
+                    rank
+                    and know.is_surname(words[j])
+                    and (not know.is_common_word(words[j]) or _ends_name(words, j))
+                )
                 # "mrs. young": an honorific is followed by a name, whatever else it means
                 or (low in _HONORIFICS and know.is_name(words[j]))
             ):
                 cap[j] = True
+                k = _initials(words, j + 1)
+                if k > j + 1 and k < len(words) and _alpha(words[k]) and words[k] not in STOP_WORDS:
+                    for m in range(j + 1, k + 1, 2):
+                        cap[m] = True  # "ofc. john s. smith": a middle initial and the surname
+                    continue
                 k = _next_word(words, j)
                 if k is not None and (know.is_name(words[k]) and namelike(words[k])):
                     cap[k] = True

@@ -12,8 +12,16 @@ MUST_MATCH = [
     ("driver, age 61, said", "61"),
     ("victim (34 y/o) said", "34"),
     ("Ray Dunn, (61), had", "61"),
+    ("He is 42 YOA and lives alone", "42"),
+    ("a 42 y/o male", "42"),
+    ("SUSPECT: DELGADO, MARIA A. (W/F, 34)", "34"),
 ]
-MUST_NOT_MATCH = ["we waited 34 minutes", "he had 3 priors"]
+MUST_NOT_MATCH = [
+    "we waited 34 minutes",
+    "he had 3 priors",
+    "5'10\", 180 lbs",
+    "Unit 42 answered",
+]
 
 
 def _found(text: str) -> set[str]:

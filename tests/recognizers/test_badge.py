@@ -12,8 +12,20 @@ MUST_MATCH = [
     ("I was in Unit 2A14 that night", "2A14"),
     ("radio call sign Adam-12 answered", "Adam-12"),
     ("Sgt. Marsh #44-416 wrote it", "44-416"),
+    ("Units 2B23 and 4A12 responded", "2B23"),
+    ("Medic 7 staged nearby", "7"),
+    ("Unit 12-Lincoln-4 answered", "12-Lincoln-4"),
+    ("I, Ofc. Ruiz #2231, was there", "2231"),
+    ("assigned to Beat 4 on B shift", "4"),
+    ("this is 1-Adam-12 en route", "1-Adam-12"),
 ]
-MUST_NOT_MATCH = ["the unit was quiet", "badge in hand he left"]
+MUST_NOT_MATCH = [
+    "the unit was quiet",
+    "badge in hand he left",
+    "the 2B pencil broke",
+    "the engine was running",
+    "unit discipline matters",
+]
 
 
 def _found(text: str) -> set[str]:

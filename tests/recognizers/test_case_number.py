@@ -12,8 +12,17 @@ MUST_MATCH = [
     ("CAD no. 23-118842 shows", "23-118842"),
     ("warrant 22CR1187 was served", "22CR1187"),
     ("application no. 18403/91 lodged", "18403/91"),
+    ("CAD incident 24-118833 shows", "24-118833"),
+    ("RD# JC-448811 was closed", "JC-448811"),
+    ("Report No. 24-00123 lists", "24-00123"),
+    ("warrant #W-2024-33 served", "W-2024-33"),
 ]
-MUST_NOT_MATCH = ["the case was closed", "report it to a supervisor"]
+MUST_NOT_MATCH = [
+    "the case was closed",
+    "report it to a supervisor",
+    "the CAD was down",
+    "RD was never found",
+]
 
 
 def _found(text: str) -> set[str]:

@@ -14,8 +14,16 @@ MUST_MATCH = [
     ("on 25SEP25 I was", "25SEP25"),
     ("born in 1975 in", "1975"),
     ("on 2023-03-14 we", "2023-03-14"),
+    ("The suspect, DOB 03/14/1988, was", "03/14/1988"),
+    ("D.O.B.: 3/14/88 per his ID", "3/14/88"),
 ]
-MUST_NOT_MATCH = ["we waited 14 minutes", "may I help you", "in 12 cases"]
+MUST_NOT_MATCH = [
+    "we waited 14 minutes",
+    "may I help you",
+    "in 12 cases",
+    "He is 42 YOA",
+    "at 180 lbs",
+]
 
 
 def _found(text: str) -> set[str]:

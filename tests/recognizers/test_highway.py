@@ -12,8 +12,17 @@ MUST_MATCH = [
     ("past mile marker 142 we", "142"),
     ("on State Route 9 today", "State Route 9"),
     ("just past the 161 mile marker", "161"),
+    ("fled EB on I-94 near MM 212", "212"),
+    ("NB on SR-9 then", "SR-9"),
+    ("before exiting at Exit 48 we", "48"),
 ]
-MUST_NOT_MATCH = ["the K9 unit arrived", "I saw him", "the highway was wet"]
+MUST_NOT_MATCH = [
+    "the K9 unit arrived",
+    "I saw him",
+    "the highway was wet",
+    "fled NB on foot",
+    "the exit door was locked",
+]
 
 
 def _found(text: str) -> set[str]:

@@ -11,8 +11,14 @@ MUST_MATCH = [
     ("at the intersection of Oak and Pine we stopped", "Oak and Pine"),
     ("crash at Main St and 5th Ave", "Main St and 5th Ave"),
     ("Elm St/Hwy 9 was blocked", "Elm St/Hwy 9"),
+    ("Units set up at NB Main St / W 3rd Ave.", "NB Main St / W 3rd Ave."),
 ]
-MUST_NOT_MATCH = ["the intersection was busy", "he and I stopped"]
+MUST_NOT_MATCH = [
+    "the intersection was busy",
+    "he and I stopped",
+    "main entrance and side door",
+    "Sgt. and I stopped",
+]
 
 
 def _found(text: str) -> set[str]:

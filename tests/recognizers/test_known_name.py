@@ -13,11 +13,20 @@ MUST_MATCH = [
     ("The caller was DANIELS, ROBERT according to dispatch.", "DANIELS, ROBERT"),
     ("Backup came from Delgado and me.", "Delgado"),
     ("Timotea lives on the east side.", "Timotea"),
+    ("I misunderstood what deputy Minh Do yelled to me.", "Minh Do"),
+    ("Timotea Weir jumped in to help.", "Timotea Weir"),
+    ("I called April Kowalski twice.", "April Kowalski"),
+    ("Thanks to Jose King for staying.", "Jose King"),
 ]
 MUST_NOT_MATCH = [
     "Young officers often rush the approach.",
     "The Street was dark and the County road was wet.",
     "Will you wait for backup next time?",
+    "The suspect lives in Lot 27 of the park.",
+    "Stopped a black SUV, OH reg. HKM 4421.",
+    "R/O spoke with the RP at the door.",
+    "In April Black officers met at the station.",
+    "Page 2 of the report shows the price.",
 ]
 
 

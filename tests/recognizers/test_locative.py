@@ -7,8 +7,17 @@ import pytest
 from nearmiss_lab.deid.recognizers.locative import LocativePlaceRecognizer
 
 RECOGNIZER = LocativePlaceRecognizer()
-MUST_MATCH = [("she flew to RYSSBY on Sunday", "RYSSBY"), ("he lives in Ullaste now", "Ullaste")]
-MUST_NOT_MATCH = ["we went to Court today", "he ran into The Store"]
+MUST_MATCH = [
+    ("she flew to RYSSBY on Sunday", "RYSSBY"),
+    ("he lives in Ullaste now", "Ullaste"),
+    ("I pursued him through Quapaw before he stopped", "Quapaw"),
+]
+MUST_NOT_MATCH = [
+    "we went to Court today",
+    "he ran into The Store",
+    "Case 12 was assigned to Det. Cho",
+    "at approx 2200 hrs",
+]
 
 
 def _found(text: str) -> set[str]:
@@ -32,7 +41,12 @@ def test_with_word_lists_ordinary_nouns_after_in_are_rejected_and_places_kept() 
     recognizer.use_knowledge(get_engine().names)
     found = {
         t[r.start : r.end]
-        for t in ("he was taken in Custody", "a woman from Cherokee", "we called to Dispatch")
+        for t in (
+            "he was taken in Custody",
+            "a woman from Cherokee",
+            "we called to Dispatch",
+            "we drove through Traffic",
+        )
         for r in recognizer.analyze(t, ["LOCATION"])
     }
     assert found == {"Cherokee"}

@@ -11,8 +11,14 @@ MUST_MATCH = [
     ("in Stone County tonight", "Stone County"),
     ("the City of Irondale said", "City of Irondale"),
     ("lives in Irondale, AL now", "Irondale"),
+    ("a stolen car out of Akron, OH was found", "Akron"),
 ]
-MUST_NOT_MATCH = ["the county line", "in the city"]
+MUST_NOT_MATCH = [
+    "the county line",
+    "in the city",
+    "a black SUV, OH reg. HKM 4421",
+    "described as W/M, TX plate",
+]
 
 
 def _found(text: str) -> set[str]:

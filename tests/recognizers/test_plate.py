@@ -11,8 +11,17 @@ MUST_MATCH = [
     ("plate ABC-1234 came back stolen", "ABC-1234"),
     ("Texas tag 7XYZ123 on the car", "7XYZ123"),
     ("a sedan bearing ABC 1234 fled", "ABC 1234"),
+    ("a sedan bearing OK plate XKR-ABC; the owner", "XKR-ABC"),
+    ("a white sedan with TX plate ABC1234", "ABC1234"),
+    ("OH reg. HKM 4421 came back", "HKM 4421"),
 ]
-MUST_NOT_MATCH = ["the plate of the day", "of the car", "tag along with us"]
+MUST_NOT_MATCH = [
+    "the plate of the day",
+    "of the car",
+    "tag along with us",
+    "bearing left at the fork",
+    "plates were missing",
+]
 
 
 def _found(text: str) -> set[str]:

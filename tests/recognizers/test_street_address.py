@@ -12,8 +12,18 @@ MUST_MATCH = [
     ("in the 300 block of N. Elm St tonight", "300 block of N. Elm St"),
     ("mail to P.O. Box 118 please", "P.O. Box 118"),
     ("Springfield, IL 62704", "62704"),
+    ("He lives in Lot 27 of the park", "27"),
+    ("in Room 114 of the motel", "114"),
+    ("at 1412 Oak Hollow Dr., Apt. 3B last night", "1412 Oak Hollow Dr., Apt. 3B"),
+    ("ZIP 62704 on the form", "62704"),
 ]
-MUST_NOT_MATCH = ["we drove down the road", "on the street corner"]
+MUST_NOT_MATCH = [
+    "we drove down the road",
+    "on the street corner",
+    "we waited in the lot for 20 minutes",
+    "room 5 minutes later",
+    "the parking lot was empty",
+]
 
 
 def _found(text: str) -> set[str]:

@@ -10,7 +10,8 @@ from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 _KEY = (
     r"(?i:badge|shield|star|employee|emp\.?|personnel|payroll|officer\s+id|serial|unit|car|"
     r"squad(?:\s+car)?|patrol\s+car|cruiser|vehicle|veh\.?|call[- ]?sign|radio(?:\s+id)?|"
-    r"beat|district|precinct|sector|zone|post|troop|detachment|shift|team|k-?9)"
+    r"beat|district|precinct|sector|zone|post|troop|detachment|shift|team|k-?9|"
+    r"medic|engine|ladder|rescue|ambulance|battalion)"
 )
 _NUMBER = r"(?i:\s*(?:number|num\.?|no\.?|#|id|:)\s*)*"
 _VALUE = r"(?=[A-Za-z0-9-]*\d)[A-Za-z0-9][A-Za-z0-9-]*"
@@ -35,5 +36,7 @@ class BadgeRecognizer(LawPatternRecognizer):
             0.6,
         ),
         Pattern("call sign", rf"\b(?P<value>(?:\d{{1,2}}[- ]?)?{_PHONETIC}[- ]?\d{{1,3}})\b", 0.6),
+        # Call signs written as digits, letters, digits: "2B23", "4A12", "1L20".
+        Pattern("digit call sign", r"\b\d{1,2}[A-Z]{1,2}\d{1,3}\b", 0.5),
     ]
     CONTEXT = ["badge", "unit", "call sign", "radio", "officer", "employee"]

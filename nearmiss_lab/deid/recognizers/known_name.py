@@ -21,6 +21,7 @@ from nearmiss_lab.deid.lexicon import (
     ROLES,
     STOP_WORDS,
     SURNAME_STOP_WORDS,
+    is_jargon,
 )
 from nearmiss_lab.deid.names import NameKnowledge, load_name_knowledge
 
@@ -108,7 +109,7 @@ class KnownNameRecognizer(EntityRecognizer):
             if len(word) < 2 or not _is_capitalised(word):
                 continue
             low = word.lower()
-            if low in PLACE_WORDS or low in STOP_WORDS:
+            if low in PLACE_WORDS or low in STOP_WORDS or low in _ROLE_WORDS or is_jargon(low):
                 continue
             initial = self._sentence_initial(doc, i)
             nxt = doc[i + 1] if i + 1 < n else None
@@ -181,5 +182,9 @@ class KnownNameRecognizer(EntityRecognizer):
             english = know.is_english(word)
             if initial and english:
                 continue  # "Will you..." / "Young officers..." at a sentence start
+            if english and nxt is not None and nxt.text[:1].isdigit():
+                continue  # "Lot 27", "Beat 4", "Page 2": a label before its number
+            if word.isupper() and len(word) <= 3:
+                continue  # "OH", "TX", "PD" in mixed-case text: abbreviations
             add(tok.idx, tok.idx + len(word), self.SCORE_WORD if english else self.SCORE_RARE)
         return results

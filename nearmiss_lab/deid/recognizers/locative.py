@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS, UPPER
+from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS, UPPER, is_jargon, is_rank
 from nearmiss_lab.deid.names import NameKnowledge
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
@@ -39,8 +39,8 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
     def validate_result(self, pattern_text: str) -> bool | None:
         words = pattern_text.split()
         first = words[0].lower()
-        if first in STOP_WORDS or first in NOT_NAMES:
-            return False
+        if first in STOP_WORDS or first in NOT_NAMES or is_jargon(first) or is_rank(first):
+            return False  # "to Det. Cho", "at approx 2200"
         if self._knowledge is None:
             return None
         # No word that is a verb, adjective or common police noun ("in Custody", "to

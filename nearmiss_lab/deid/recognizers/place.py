@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD
+from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD, is_jargon
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 _WORDS = rf"(?:{GUARDED_NAME_WORD}\s+){{1,3}}"
@@ -52,3 +52,10 @@ class PlaceRecognizer(LawPatternRecognizer):
         ),
     ]
     CONTEXT = ["city", "county", "town", "lives", "resident", "village"]
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        # "a black SUV, OH": shorthand before a state code is no town.
+        words = pattern_text.split()
+        if words and all(is_jargon(w) for w in words):
+            return False
+        return None

@@ -8,7 +8,8 @@ from presidio_analyzer import Pattern
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 _KEY = r"(?i:licen[cs]e\s+plate|plates?|tags?|registration|reg\.?|LP|LPN|plated|bearing)"
-_PLATE = r"[A-Z0-9]{1,4}(?:[- ·]?[A-Z0-9]{1,5})"
+# No part of a plate is a keyword: "bearing OK plate XKR-ABC" is the state, then the plate.
+_PLATE = rf"[A-Z0-9]{{1,4}}(?:[- ·]?(?!{_KEY}\b)[A-Z0-9]{{1,5}})"
 
 
 class PlateRecognizer(LawPatternRecognizer):

@@ -20,10 +20,12 @@ from nearmiss_lab.deid.lexicon import (
     NOT_NAMES,
     PERSON_NAME,
     PLURAL_RANK_RE,
+    RANK_MODIFIERS,
     RANK_RE,
     ROLE_RE,
     STOP_WORDS,
     SURNAME_STOP_WORDS,
+    is_jargon,
     is_rank_word,
 )
 from nearmiss_lab.deid.names import POLICE_NOUNS
@@ -37,6 +39,7 @@ _NAME_LIST = rf"{PERSON_NAME}(?:{_LIST_SEP}{PERSON_NAME})+"
 _ONE_NAME = re.compile(PERSON_NAME)
 _STOPS = "|".join(sorted(STOP_WORDS, key=len, reverse=True))
 _WORD = re.compile(r"[\w'’.-]+")
+_WORD_BEFORE = re.compile(r"([\w'’.]+)\s+$")
 # Words that make "Sheriff's Office" or "Police Department" an institution, not a person.
 INSTITUTION_WORDS = frozenset(
     """office department dept division bureau unit squad team station precinct headquarters
@@ -57,7 +60,9 @@ class RankNameRecognizer(LawPatternRecognizer):
         # "Officers Diaz and Lee", "Deputies A. Brown, C. Ortiz & Kim": each name separately.
         Pattern("plural rank list", rf"\b{PLURAL_RANK_RE}\s+(?P<list>{_NAME_LIST})", 0.85),
         Pattern(
-            "role name", rf"\b(?i:{ROLE_RE}),?\s+(?:as\s+|was\s+)?(?P<value>{PERSON_NAME})", 0.6
+            "role name",
+            rf"\b(?i:{ROLE_RE}),?\s+(?:as\s+|was\s+)?[\"“'‘]?(?P<value>{PERSON_NAME})",
+            0.6,
         ),
         # "registered to Dale Ortiz", "written by Ofc. Mason", "known as Dusty".
         Pattern(
@@ -79,11 +84,11 @@ class RankNameRecognizer(LawPatternRecognizer):
             rf"\b(?P<value>{GUARDED_NAME_WORD}\s+[A-Z]\.?\s+{GUARDED_NAME_WORD})(?!\w)",
             0.55,
         ),
-        # Nicknames between a first name and a surname: Benita "Red" Weir, David ”Bear” Castro.
+        # Nicknames between a first name and a surname, with both: Benita "Red" Weir.
         Pattern(
             "nickname",
-            rf"\b{GUARDED_NAME_WORD}\s+[\"“”'‘’](?P<value>[^\W\d_][\w'’ -]{{0,20}}?)[\"“”'‘’]\s+"
-            rf"{GUARDED_NAME_WORD}",
+            rf"\b(?P<value>{GUARDED_NAME_WORD}\s+[\"“”'‘’][^\W\d_][\w'’ -]{{0,20}}?[\"“”'‘’]\s+"
+            rf"{GUARDED_NAME_WORD})",
             0.7,
         ),
         # Names followed by a parenthesised role or age: "Ray Dunn (suspect)", "Ray Dunn, 34,".
@@ -114,8 +119,24 @@ class RankNameRecognizer(LawPatternRecognizer):
                 words = list(_WORD.finditer(match.string, start, end))
                 while len(words) > 1 and words[-1].group().lower() in STOP_WORDS:
                     words.pop()
-                while words and is_rank_word(words[0].group()):
-                    words.pop(0)  # a rank alone ("Submitted by Sgt.") is no name
+                while words and is_jargon(words[0].group()):
+                    words.pop(0)  # "suspect, DOB 1/2/88": shorthand is no name
+                while len(words) > 1 and is_rank_word(words[0].group()):
+                    words.pop(0)
+                if len(words) == 1 and is_rank_word(words[0].group()):
+                    # A rank word right after a rank is a surname ("Ofc Major", "Sgt.
+                    # Ranger"); after a modifier or a cue it is the rank ("Reserve Deputy",
+                    # "submitted by Sgt.").
+                    before = _WORD_BEFORE.search(match.string, 0, words[0].start())
+                    if (
+                        not before
+                        or not is_rank_word(before.group(1))
+                        or (before.group(1).lower() in RANK_MODIFIERS)
+                    ):
+                        continue
                 if not words or words[0].group().lower().rstrip(".") in INSTITUTION_WORDS:
                     continue  # "Sheriff's Office", "Police Department": not a person
-                yield words[0].start(), words[-1].end()
+                last = words[-1].group()
+                # A full stop after a name ends the sentence; after an initial it is its own.
+                trim = 1 if last.endswith(".") and len(last.rstrip(".")) > 1 else 0
+                yield words[0].start(), words[-1].end() - trim

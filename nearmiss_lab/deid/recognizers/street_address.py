@@ -69,6 +69,13 @@ class StreetAddressRecognizer(LawPatternRecognizer):
         Pattern("po box", r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box)\s+\d{1,6}\b", 0.85),
         Pattern("zip after state", rf"\b{_STATES}\s+(?P<value>\d{{5}}(?:-\d{{4}})?)\b", 0.8),
         Pattern("unit alone", r"\b(?i:apt|apartment|suite|ste)\.?\s*#?\s*\d[\w-]*", 0.6),
+        # Rooms, lots and spaces of a building, motel, trailer park or campground.
+        Pattern(
+            "room lot space",
+            r"\b(?i:room|rm|lot|space|site|trailer|cabin|bldg|building)\.?\s*#?\s*"
+            r"(?P<value>\d{1,4}[A-Za-z]?)\b(?!\s*(?i:minutes|seconds|hours|feet|ft|yards|miles|mph))",
+            0.5,
+        ),
         # European order, house number first or last: "172 Maneeži 75", "Koskikatu 25".
         Pattern(
             "number name number",

@@ -1,0 +1,190 @@
+"""What real police narratives hold and the public gold sets test little: report shorthand,
+call signs, descriptors, plates with a state, first-person forms, headers in capitals, lower-case
+and ALL-CAPS reports, and the ordinary words that look like names. Each case runs the whole
+de-identifier (recognizers, re-casing, propagation, overlaps) on one record; the texts are
+made up here.
+
+A MUST_REDACT case lists the strings that must be gone from the output (as whole words) and
+the strings that must stay (the narrative has to stay readable); a MUST_KEEP case lists words
+that must survive untouched because they are not identifiers there.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from nearmiss_lab.deid import deidentify_record, get_engine
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return get_engine()
+
+
+def _narrative(engine, text: str) -> str:
+    return deidentify_record({"narrative": text}, engine=engine).record["narrative"]
+
+
+def _present(value: str, text: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", text) is not None
+
+
+MUST_REDACT = [
+    # First person, rank, badge, unit.
+    (
+        "I, Officer Daniel Kowalczyk #3391, was working patrol in Unit 4A12.",
+        ["Daniel", "Kowalczyk", "3391", "4A12"],
+        ["I, Officer", "was working patrol in"],
+    ),
+    ("Ofc. J. Smith #4471 advised dispatch of the plate.", ["J.", "Smith", "4471"], ["Ofc."]),
+    ("Sgt Martinez-Lopez arrived and took command.", ["Martinez-Lopez", "Lopez"], ["Sgt"]),
+    # Call signs.
+    ("Units 2B23 and 1-Adam-12 responded; Medic 7 staged.", ["2B23", "1-Adam-12", "7"], []),
+    ("This is Trooper Okafor, Unit 12-Lincoln-4.", ["Okafor", "12-Lincoln-4"], ["Trooper"]),
+    # R/O and RP forms.
+    (
+        "R/O spoke with the RP, Jane Whitcomb, at the front door.",
+        ["Jane", "Whitcomb"],
+        ["R/O spoke with the RP,"],
+    ),
+    ("RP Sandra Whitfield called 911 to report the fight.", ["Sandra", "Whitfield"], ["RP"]),
+    # Dates of birth and ages.
+    (
+        "The suspect, DOB 03/14/1988, was detained. He is a 42 y/o male.",
+        ["03/14/1988", "42"],
+        ["DOB", "y/o male"],
+    ),
+    (
+        "Contact was made with a 42-year-old male, Terrence Pruitt.",
+        ["42", "Terrence", "Pruitt"],
+        ["-year-old male"],
+    ),
+    # Descriptors beside names.
+    (
+        "SUSPECT: DELGADO, MARIA A. (W/F, 34)",
+        ["DELGADO", "MARIA", "A.", "34"],
+        ["SUSPECT:", "W/F"],
+    ),
+    (
+        "Suspect described as W/M, 30s, identified as Cody Barnes.",
+        ["Cody", "Barnes"],
+        ["W/M", "Suspect described as"],
+    ),
+    # Plates with a state, VINs.
+    (
+        "A white sedan with TX plate ABC1234 and a truck, OH reg. HKM 4421.",
+        ["ABC1234", "HKM", "4421"],
+        ["plate", "reg."],
+    ),
+    ("VIN 1HGCM82633A004352 returned stolen.", ["1HGCM82633A004352"], ["VIN"]),
+    # Roads, mile markers, intersections, businesses as places.
+    (
+        "Fled EB on I-94 near MM 212, then NB on SR-9.",
+        ["I-94", "212", "SR-9"],
+        ["EB", "NB", "near"],
+    ),
+    ("Units set up at NB Main St / W 3rd Ave.", ["Main St", "3rd Ave"], ["Units set up at"]),
+    ("The suspect fled toward the Circle K on Route 9.", ["Circle K", "Route 9"], []),
+    # Phones, emails, case numbers.
+    (
+        "Call the victim at (555) 010-4477 ext 2 or jwhit@example.com.",
+        ["010-4477", "ext 2", "jwhit@example.com"],
+        ["Call the victim at"],
+    ),
+    (
+        "See case #2024-001234, CAD incident 24-118833 and RD# JC-448811.",
+        ["2024-001234", "24-118833", "JC-448811"],
+        ["CAD incident", "RD#"],
+    ),
+    # Apartments, lots, ZIP codes.
+    (
+        "He lives at 1412 Oak Hollow Dr., Apt. 3B, Springfield, IL 62704, or in Lot 27.",
+        ["1412", "Oak Hollow", "3B", "Springfield", "62704", "27"],
+        ["He lives at"],
+    ),
+    # Nicknames.
+    ('The juvenile, aka "Dusty", ran north.', ["Dusty"], ["aka", "ran north"]),
+    ('Witness #1, Sandra "Sandy" Oyelaran, saw it.', ["Sandra", "Sandy", "Oyelaran"], []),
+    # Names after role nouns.
+    (
+        "Juvenile Tyrell Brooks and witness Dana Kim were interviewed; complainant Roberto "
+        "Salas declined.",
+        ["Tyrell", "Brooks", "Dana", "Kim", "Roberto", "Salas"],
+        ["Juvenile", "witness", "complainant"],
+    ),
+    (
+        "I spoke with victim maria delgado and suspect ray dunn at the scene.",
+        ["maria", "delgado", "ray", "dunn"],
+        ["victim", "suspect"],
+    ),
+    # Headers in capitals.
+    ("VICTIM: JOHN SMITHERS\nR/P: JANE DOE-MARTIN", ["JOHN", "SMITHERS", "JANE", "DOE"], []),
+    # ALL-CAPS report: rank with initial, then the surname alone.
+    (
+        "I, DEPUTY R. HALVORSEN, RESPONDED. THE SUSPECT, KYLE BRANDT (W/M 32), WAS ARRESTED. "
+        "BRANDT WAS TRANSPORTED.",
+        ["R.", "HALVORSEN", "KYLE", "BRANDT", "32"],
+        ["DEPUTY", "WAS TRANSPORTED"],
+    ),
+    # Capital-less report: rank and surnames that are ordinary words.
+    (
+        "follow-up was completed by ofc young on may 12. deputy long reporting. the suspect "
+        "ran off and we never found him.",
+        ["young", "long", "may 12"],
+        ["the suspect ran off", "reporting"],
+    ),
+    # A surname that is a stop word, after a first name and after a rank.
+    ("Later Sergeant Still called Minh Do about it.", ["Still", "Minh", "Do"], ["Sergeant"]),
+]
+
+MUST_KEEP = [
+    ("The Officer approached the main entrance and waited.", ["Officer", "main entrance"]),
+    ("I will mark the location on the map. Mark the time of arrival.", ["will mark", "Mark"]),
+    (
+        "The bill of sale was in the glove box. I hope the next officer reads this.",
+        ["bill", "hope"],
+    ),
+    (
+        "The suspect drew his weapon and the chase ended in the left lane.",
+        ["drew", "chase", "lane"],
+    ),
+    (
+        "A guy in a brown jacket said the young male rose from the ground.",
+        ["guy", "brown", "young", "rose"],
+    ),
+    (
+        "The suspect, a white male with a long gun, was seen by a deer hunter.",
+        ["white", "long", "hunter"],
+    ),
+    ("We will need more backup. Officer safety comes first.", ["will", "Officer safety"]),
+    ("Grant funding paid for the radios. Page 2 shows the price.", ["Grant", "Page", "price"]),
+    (
+        "Dispatch advised the Sergeant that the black SUV was stolen.",
+        ["Dispatch", "Sergeant", "black SUV"],
+    ),
+    ("I'm sharing this so the next officer goes home.", ["next officer goes home"]),
+    (
+        "The male had made threats earlier. I walked up to the driver's side.",
+        ["threats", "driver's side"],
+    ),
+    ("I stopped a silver 2015 Dodge Caravan and a Jeep Cherokee.", ["Dodge", "Caravan", "Jeep"]),
+    ("The suspect ran off and we never found him.", ["ran off"]),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), MUST_REDACT)
+def test_identifier_in_police_shorthand_is_replaced_and_the_rest_stays(engine, text, gone, kept):
+    out = _narrative(engine, text)
+    for value in gone:
+        assert not _present(value, out), f"{value!r} survived"
+    for value in kept:
+        assert value in out, f"{value!r} was replaced"
+
+
+@pytest.mark.parametrize(("text", "kept"), MUST_KEEP)
+def test_ordinary_word_that_looks_like_a_name_is_kept(engine, text, kept):
+    out = _narrative(engine, text)
+    for value in kept:
+        assert value in out, f"{value!r} was replaced"
