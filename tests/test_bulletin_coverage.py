@@ -149,3 +149,18 @@ def test_a_rejected_attempt_superseded_by_an_accepted_one_no_longer_holds_back()
     other = rejected.with_columns(submission_id=pl.lit("AG-FIX-0"))
     grid = coverage_by_month([PERIOD], empty, ledger, None, other)
     assert grid["status"].to_list() == ["nothing publishable"]
+
+
+def test_a_rejected_receipt_names_only_a_pseudonym_or_is_left_out():
+    import json
+
+    from nearmiss_lab.bulletin.coverage import rejected_submissions
+
+    def receipt(agency, start=PERIOD):
+        doc = {"period": {"start": start, "end": PERIOD}, "counts": {"rejected": 1}}
+        return {"agency": agency, "submission_id": "s", "status": "rejected",
+                "receipt_json": json.dumps(doc)}
+
+    frame = pl.DataFrame([receipt("AG-OK1"), receipt("Springfield Police Department"),
+                          receipt(None), receipt("AG-OK2", start="June")])
+    assert rejected_submissions(frame)["agency"].to_list() == ["AG-OK1"]

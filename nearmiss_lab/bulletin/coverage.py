@@ -34,6 +34,9 @@ COVERED_NONE = "covered, no incidents"
 NO_SUBMISSION = "no submission"
 STATUSES = (REPORTED, HELD_BACK, ZERO_REPORT, COVERED_NONE, NO_SUBMISSION)
 
+PSEUDONYM = r"^AG-[A-Z0-9]{3,12}$"
+YEAR_MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
+
 #: Ledger statuses of submissions whose records were stored (the rest stored nothing).
 ACCEPTED_STATUSES = ("accepted", "accepted_with_warnings", "accepted_with_errors")
 
@@ -76,6 +79,11 @@ def rejected_submissions(receipts: pl.DataFrame) -> pl.DataFrame:
             .alias("rejected"),
         )
         .drop_nulls(["agency", "period_start", "period_end"])
+        # The manifest was schema-checked before its agency reached the receipt, but a
+        # bulletin prints this column: anything but a pseudonym never gets that far.
+        .filter(pl.col("agency").str.contains(PSEUDONYM)
+                & pl.col("period_start").str.contains(YEAR_MONTH)
+                & pl.col("period_end").str.contains(YEAR_MONTH))
         .cast(schema)
     )
 
