@@ -126,8 +126,13 @@ class LexiconExtractor:
         self._phrase_starts = self.lexicon.phrases.starts()
 
     # -- matching ---------------------------------------------------------------------------
-    def matches(self, text: str, field_name: str = "narrative") -> list[Match]:
-        """Every lexicon match in ``text`` with its status (asserted or why cancelled)."""
+    def matches(self, text: str, field_name: str = "narrative", *,
+                one_reading: bool = True) -> list[Match]:
+        """Every lexicon match in ``text`` with its status (asserted or why cancelled).
+
+        ``one_reading=False`` keeps a match inside a longer match of another code (each code's
+        own longest match still wins): every reading the lexicon sees, as features.
+        """
         lex = self.lexicon
         tokens = tokenize(text)
         n = len(tokens)
@@ -155,7 +160,7 @@ class LexiconExtractor:
                 raw.extend(lex.phrases.spans_at(seq, i, c_end[i]))  # type: ignore[arg-type]
         if not raw:
             return []
-        raw = _one_code_per_phrase(raw)
+        raw = _one_code_per_phrase(raw) if one_reading else _longest_per_code(raw)
 
         out = []
         window = lex.window
@@ -204,13 +209,13 @@ class LexiconExtractor:
         return scopes
 
     # -- aggregation ------------------------------------------------------------------------
-    def explain(self, texts: Mapping[str, str]) -> list[Match]:
+    def explain(self, texts: Mapping[str, str], *, one_reading: bool = True) -> list[Match]:
         """All matches over the text fields, asserted and cancelled, in text order."""
         found: list[Match] = []
         for name in self.fields:
             text = texts.get(name) or ""
             if text:
-                found.extend(self.matches(text, name))
+                found.extend(self.matches(text, name, one_reading=one_reading))
         return found
 
     def extract(self, texts: Mapping[str, str]) -> list[Extraction]:
@@ -238,9 +243,11 @@ class LexiconExtractor:
 
     def scores(self, texts: Mapping[str, str]) -> dict[str, float]:
         """Asserted weight per code (below the threshold too): features for the supervised
-        component."""
+        component. Every reading counts here ("radio" inside "no radio contact" weighs for the
+        radio codes too): the model learns from the agencies' coding which reading matters,
+        and these are the inputs its settings were chosen with (README choices)."""
         totals: dict[str, dict[str, float]] = {}
-        for m in self.explain(texts):
+        for m in self.explain(texts, one_reading=False):
             if m.status == "asserted":
                 d = totals.setdefault(m.code, {})
                 d[m.phrase] = max(d.get(m.phrase, 0.0), m.weight)
@@ -256,6 +263,17 @@ def _one_code_per_phrase(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, 
     return [
         (s, e, p) for s, e, p in raw
         if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2, _p in raw)
+    ]
+
+
+def _longest_per_code(raw: list[tuple[int, int, Phrase]]) -> list[tuple[int, int, Phrase]]:
+    """Drop a match lying inside a longer match of the same code ("radio" in "radio failed")."""
+    by_code: dict[str, list[tuple[int, int]]] = {}
+    for s, e, p in raw:
+        by_code.setdefault(p.code, []).append((s, e))
+    return [
+        (s, e, p) for s, e, p in raw
+        if not any(s2 <= s and e <= e2 and (e2 - s2) > (e - s) for s2, e2 in by_code[p.code])
     ]
 
 
