@@ -116,6 +116,36 @@ def test_counts_by_type_only(engine):
     assert all(isinstance(v, int) for v in result.entities.values())
 
 
+def test_record_carries_each_placeholder_position_in_the_output_text(engine):
+    from nearmiss_lab.deid import ReplacedSpan
+    from nearmiss_lab.deid.replace import PLACEHOLDER
+
+    result = deidentify_record(
+        {
+            "narrative": "Sgt. Ana Kowalczyk called 602-272-9781 from Stone County.",
+            "lessons_learned": "Kowalczyk was right.",
+        },
+        engine=engine,
+    )
+    spans = result.detections
+    assert all(isinstance(s, ReplacedSpan) for s in spans)
+    assert [s.field for s in spans] == ["narrative"] * 3 + ["lessons_learned"]
+    for s in spans:
+        text = result.record[s.field]
+        placeholder = text[s.start : s.end]
+        assert PLACEHOLDER.fullmatch(placeholder), placeholder
+        assert placeholder.startswith(f"[{s.entity_type}-") and 0 < s.score <= 1
+    assert sum(result.entities.values()) == len(spans)
+    assert not any("Kowalczyk" in repr(s) for s in spans)  # positions, never the text
+
+
+def test_deidentify_export_is_part_of_the_package_api():
+    import nearmiss_lab.deid as deid
+    from nearmiss_lab.deid.pipeline import deidentify_export
+
+    assert deid.deidentify_export is deidentify_export and "deidentify_export" in deid.__all__
+
+
 def test_recognizer_declaration_file_is_validated(tmp_path):
     with pytest.raises(RecognizerConfigError, match="cannot read"):
         load_recognizer_config(tmp_path / "missing.yaml")

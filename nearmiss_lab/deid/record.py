@@ -7,15 +7,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nearmiss_lab.deid.types import TEXT_FIELDS
+from nearmiss_lab.deid.types import TEXT_FIELDS, ReplacedSpan
 
 
 @dataclass(frozen=True)
 class DeidentifiedRecord:
-    """A record with its free text replaced, and the replaced-mention counts by type."""
+    """A record with its free text replaced, the replaced-mention counts by type, and the
+    placeholders' positions in the replaced text (``detections``: field, start, end, type,
+    score, source; never the removed text)."""
 
     record: dict[str, Any]
     entities: dict[str, int]
+    detections: tuple[ReplacedSpan, ...] = ()
 
 
 def deidentify_records(
@@ -38,21 +41,21 @@ def deidentify_records(
     Returns
     -------
     list of DeidentifiedRecord
-        New record dicts; counts by type only, never the removed values.
+        New record dicts, counts by type and placeholder positions; never the removed values.
     """
     from nearmiss_lab.deid.detect import detect_records
     from nearmiss_lab.deid.engine import get_engine
-    from nearmiss_lab.deid.replace import replace_identifiers
+    from nearmiss_lab.deid.replace import replace_with_spans
 
     engine = engine or get_engine()
     texts = [{f: r[f] for f in fields if isinstance(r.get(f), str)} for r in records]
     found = detect_records(engine, texts)
     out = []
     for record, fields_text, detections in zip(records, texts, found, strict=True):
-        replaced, counts = replace_identifiers(fields_text, detections)
+        replaced, counts, spans = replace_with_spans(fields_text, detections)
         new = dict(record)
         new.update(replaced)
-        out.append(DeidentifiedRecord(new, dict(sorted(Counter(counts).items()))))
+        out.append(DeidentifiedRecord(new, dict(sorted(Counter(counts).items())), tuple(spans)))
     return out
 
 

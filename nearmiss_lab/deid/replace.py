@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from nearmiss_lab.deid.propagate import person_name_words
-from nearmiss_lab.deid.types import Detection
+from nearmiss_lab.deid.types import Detection, ReplacedSpan
 
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]{0,31}-\d+\]")
 _NORMALISE = re.compile(r"[\W_]+")
@@ -26,6 +26,14 @@ def _other_key(entity_type: str, surface: str) -> tuple[str, str]:
 def replace_identifiers(
     texts: Mapping[str, str], detections: Mapping[str, Sequence[Detection]]
 ) -> tuple[dict[str, str], Counter[str]]:
+    """Replace every detection with a typed placeholder; see :func:`replace_with_spans`."""
+    out, counts, _spans = replace_with_spans(texts, detections)
+    return out, counts
+
+
+def replace_with_spans(
+    texts: Mapping[str, str], detections: Mapping[str, Sequence[Detection]]
+) -> tuple[dict[str, str], Counter[str], list[ReplacedSpan]]:
     """Replace every detection with a typed placeholder, consistent across fields.
 
     Parameters
@@ -37,8 +45,9 @@ def replace_identifiers(
 
     Returns
     -------
-    (dict, Counter)
-        The de-identified texts and the number of replaced mentions per type.
+    (dict, Counter, list of ReplacedSpan)
+        The de-identified texts, the number of replaced mentions per type, and where each
+        placeholder sits in the de-identified texts (field order, then position).
     """
     mentions = [
         (field, d)
@@ -80,13 +89,21 @@ def replace_identifiers(
         counts[d.entity_type] += 1
 
     out: dict[str, str] = {}
+    spans: list[ReplacedSpan] = []
     for field, text in texts.items():
         parts = []
         cursor = 0
+        length = 0  # of the output built so far
         for d in sorted(detections.get(field, ()), key=lambda d: d.start):
-            parts.append(text[cursor : d.start])
-            parts.append(labels[(field, d.start)])
+            kept = text[cursor : d.start]
+            label = labels[(field, d.start)]
+            parts += (kept, label)
+            length += len(kept)
+            spans.append(
+                ReplacedSpan(field, length, length + len(label), d.entity_type, d.score, d.source)
+            )
+            length += len(label)
             cursor = d.end
         parts.append(text[cursor:])
         out[field] = "".join(parts)
-    return out, counts
+    return out, counts, spans

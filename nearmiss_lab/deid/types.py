@@ -35,3 +35,20 @@ class ResidualFinding:
     end: int
     entity_type: str
     score: float
+
+
+@dataclass(frozen=True)
+class ReplacedSpan:
+    """A placeholder in de-identified text: where it sits in ``record[field]`` *after*
+    replacement, its type, the detection's score and the recognizer that found it.
+
+    For review screens (highlight a placeholder, list the least certain ones); the replaced
+    text itself is never carried.
+    """
+
+    field: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    source: str = ""
