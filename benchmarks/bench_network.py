@@ -134,7 +134,8 @@ def validity() -> None:
     print("network validity on nearmiss synth corpora (2 agencies, 2,000 incidents, 12 months, "
           "narratives in the frame), q = 0.05, min count 5")
     print(f"{'corpus':20s} {'mode':9s} {'tested':>6s} {'signif':>6s} {'planted':>7s} "
-          f"{'false':>5s} {'FDP':>5s} {'false text-derived':>18s}  emerging pairs in its month")
+          f"{'false':>5s} {'FDP':>5s} {'false text-derived':>18s} {'codes from text':>15s}  "
+          f"emerging pairs in its month")
     with tempfile.TemporaryDirectory() as tmp:
         for seed, independent in ((11, False), (12, True)):
             frame, truth = _synth_frame(Path(tmp) / f"s{seed}", seed, independent)
@@ -159,7 +160,8 @@ def validity() -> None:
                       f"{result.edges.height:>6d} {len(sig):>6d} "
                       f"{len(planted & sig):>3d}/{len(planted):<3d} {len(false):>5d} "
                       f"{len(false) / max(len(sig), 1):>5.2f} "
-                      f"{sum(derived[p] > 0 for p in false):>18d}  {em}")
+                      f"{sum(derived[p] > 0 for p in false):>18d} "
+                      f"{int(result.nodes['text_derived'].sum()):>15d}  {em}")
 
 
 def main() -> None:
