@@ -176,6 +176,33 @@ def test_no_planted_identifier_appears_in_the_store_or_the_bulletin(demo):
                       f"{dict(sorted(leaks.items()))}"
 
 
+@pytest.mark.slow
+def test_demo_bulletin_cites_every_table_version_and_rebuilds_from_them(demo):
+    from nearmiss_lab.bulletin import compute, load_bulletin_data, provenance_record
+    from nearmiss_lab.store import snapshot_versions
+
+    work, result = demo
+    skip = _first_skip(result.output)
+    if skip:
+        pytest.skip(f"the demo did not reach the bulletin ({skip.strip()})")
+    folder = Path(result.output.strip().splitlines()[-1].removeprefix("bulletin: ")).parent
+    prov = json.loads((folder / "provenance.json").read_text(encoding="utf-8"))
+    store = work / "work" / "store"
+    versions = prov["table_versions"]
+    assert set(versions) == {"incidents", "submissions", "quarantine", "receipts"}
+    assert versions == snapshot_versions(store, versions["incidents"])
+    again = load_bulletin_data(store, prov["parameters"]["period"],
+                               version=versions["incidents"])
+    assert provenance_record(again)["data_hash"] == prov["data_hash"]
+    # Every agency that submitted appears in the coverage, with a status it earned.
+    statuses = dict(compute.coverage(again).select("agency", "status").iter_rows())
+    agencies = {json.loads(p.read_text())["agency"]
+                for p in (work / "work" / "submissions").glob("*/manifest.json")}
+    assert set(statuses) == agencies
+    assert set(statuses.values()) <= {"reported", "nothing publishable", "zero report",
+                                      "covered, no incidents"}
+
+
 def test_missing_names_the_module_or_attribute_a_stage_waits_for():
     assert missing("nearmiss_lab.no_such_stage") == "nearmiss_lab.no_such_stage is not in the " \
                                                     "package yet"
