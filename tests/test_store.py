@@ -281,3 +281,17 @@ def test_snapshot_waits_for_an_ingest_that_is_committing(store):
         append_rows(store, "submissions", _ledger("AG-NORTH", "X"), ingest_id="X")
     reader.join(60)
     assert got == {"incidents": 1, "submissions": 1, "quarantine": 0, "receipts": 1}
+
+
+def test_new_tables_keep_their_commit_log_so_old_versions_stay_readable(tmp_path):
+    from deltalake import DeltaTable
+
+    from nearmiss_lab.store import init_store
+    from nearmiss_lab.store.schema import TABLES
+    from nearmiss_lab.store.tables import table_path
+
+    root = init_store(tmp_path / "store")
+    for table in TABLES:
+        config = DeltaTable(str(table_path(root, table))).metadata().configuration
+        assert config["delta.enableExpiredLogCleanup"] == "false", table
+        assert config["delta.logRetentionDuration"] == "interval 36500 days", table

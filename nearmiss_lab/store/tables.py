@@ -49,6 +49,16 @@ def table_exists(store: str | os.PathLike[str] | None, table: str) -> bool:
     return (table_path(store, table) / "_delta_log").is_dir()
 
 
+# Bulletins cite table versions and are rebuilt by reading those versions again, so the
+# commit log must outlive Delta's default 30-day retention: a checkpoint would otherwise
+# delete old log files and with them the ability to read old versions. Never VACUUM a store.
+TABLE_CONFIGURATION = {
+    "delta.enableExpiredLogCleanup": "false",
+    "delta.logRetentionDuration": "interval 36500 days",
+    "delta.deletedFileRetentionDuration": "interval 36500 days",
+}
+
+
 def init_store(store: str | os.PathLike[str] | None = None) -> Path:
     """Create the store folder and any missing table (empty, version 0); return the folder.
 
@@ -63,7 +73,9 @@ def init_store(store: str | os.PathLike[str] | None = None) -> Path:
         for table in TABLES:
             if not table_exists(root, table):
                 pl.DataFrame(schema=TABLE_SCHEMAS[table]).write_delta(
-                    table_path(root, table), mode="error"
+                    table_path(root, table),
+                    mode="error",
+                    delta_write_options={"configuration": dict(TABLE_CONFIGURATION)},
                 )
     return root
 
