@@ -91,3 +91,35 @@ def test_own_output_is_mostly_clean_at_the_hub(engine, synth_small):
     clean = [d.record for d in deidentify_records(drafts, engine=engine)]
     flagged = sum(bool(f) for f in residual_scan_batch(clean, engine=engine))
     assert flagged <= 0.05 * len(clean)
+
+
+NOT_IDENTIFIERS = [
+    "We waited eleven hours for the tow; it took 45 minutes and 3 units.",
+    "Lesson one: wait for backup. Lesson two: call it out. See note 42 and note 7.",
+    "<b>Update</b>: the <i>suspect</i> fled; see <br/> page 2 &amp; item #3.",
+    "**Lessons learned**\n- Slow down\n- Trust your gut\n> Reviewed by [PERSON-1]",
+    "Car [BADGE-1] and Medic [BADGE-2] staged at Mile Marker [ADDRESS-1].",
+    "Over 20 years on the job, 4 of them on nights. Two officers, one K9.",
+    "Step 3: approach from the passenger side. Rule #1 is cover.",
+    "The [ORGANIZATION-1] Wrangler bearing [PLATE-1] fled. A 2015 Dodge Caravan followed.",
+    "I was assigned to Unit [BADGE-1] with Ofc. [PERSON-1] from [TIME-1] to [TIME-2].",
+]
+
+
+@pytest.mark.parametrize("text", NOT_IDENTIFIERS)
+def test_counts_labels_markup_and_vehicles_are_not_quarantined(engine, text):
+    assert residual_scan({"narrative": text}, engine=engine) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Lesson one came from Ofc. Halvorsen.", "Halvorsen"),
+        ("Car [BADGE-1] was driven by Dana Kowalczyk.", "Dana Kowalczyk"),
+        ("OFFICER [PERSON-1] AND SGT. BRENNAN ARRIVED.", "BRENNAN"),
+        ("follow-up by ofc young on [DATE-1]. the suspect ran off.", "young"),
+    ],
+)
+def test_a_real_name_beside_labels_is_still_quarantined(engine, text, name):
+    findings = residual_scan({"narrative": text}, engine=engine)
+    assert any(name in text[f.start : f.end] for f in findings)

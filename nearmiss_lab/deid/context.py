@@ -41,13 +41,20 @@ _DATED = re.compile(
     re.IGNORECASE,
 )
 _ROLE_WORDS = frozenset(ROLES)
+_LABELLED = re.compile(
+    r"[ \t]*(?:#\s*)?(?:\d|\[[A-Z][A-Z_]*-\d+\]|(?i:one|two|three|four|five|six|seven|eight|"
+    r"nine|ten|eleven|twelve)\b)"
+)
 _NAMED_TYPES = frozenset({"PERSON", "ORGANIZATION", "AGENCY", "LOCATION"})
 _CLOCK = re.compile(r"\d|\b(?:noon|midnight)\b", re.IGNORECASE)
 _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
 
 
 def trim_ner_detection(
-    text: str, d: Detection, is_common_word: Callable[[str], bool] | None = None
+    text: str,
+    d: Detection,
+    is_common_word: Callable[[str], bool] | None = None,
+    is_english: Callable[[str], bool] | None = None,
 ) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
     the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable), and
@@ -57,6 +64,13 @@ def trim_ner_detection(
         if is_vehicle_name(text, d.start, d.end):
             return None  # "Dodge", "Jeep Cherokee": a product, not a company or a county
         words = list(re.finditer(r"\S+", text[d.start : d.end]))
+        if (
+            is_english is not None
+            and len(words) <= 2
+            and all(is_english(w.group()) for w in words)
+            and _LABELLED.match(text, d.end)
+        ):
+            return None  # "Car 214", "Mile Marker [ADDRESS-1]", "Lesson one": a label
         before = len(words)
         while words and is_jargon(words[0].group()):
             words.pop(0)

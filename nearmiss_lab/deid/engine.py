@@ -155,7 +155,9 @@ class DeidEngine:
                 r.start, r.end, kind, round(float(r.score), 4), source
             )
             if source == "SpacyRecognizer" and found is not None:
-                found = trim_ner_detection(text, found, self.names.is_common_word)
+                found = trim_ner_detection(
+                    text, found, self.names.is_common_word, self.names.is_english
+                )
             if found is not None:
                 out.append(found)
         return out

@@ -127,6 +127,7 @@ CUE_PHRASES = frozenset(
             "talked to",
             "identified as",
             "known as",
+            "the name",
         )
     )
 )
@@ -139,7 +140,7 @@ DETERMINERS = frozenset(
 NAME_VERBS = frozenset(
     """said says stated told asked yelled shouted screamed replied advised admitted denied
     explained reported called ran fled walked lives lived has had was is did does would could
-    should will might must began became got went came left refused agreed pulled pushed
+    should will might must were began became got went came left refused agreed pulled pushed
     grabbed struck hit punched kicked tried wanted saw heard knew thought turned drove arrived
     approached reached jumped kept stood sat swung threw dropped reached responded arrived
     remained appeared""".split()

@@ -24,7 +24,8 @@ POLICE_NOUNS = frozenset(
     store station office apartment apartments building parking lot alley residence bedroom
     kitchen garage basement field woods trailer motel hotel bar restaurant county city town
     state district precinct department unit division sector beat zone shift team squad
-    english spanish french german chinese vietnamese arabic russian sign language""".split()
+    english spanish french german chinese vietnamese arabic russian sign language mile
+    miles marker milepost exit lane shoulder median ramp lesson lessons note step item""".split()
 )
 _BRANDS_AND_NAMES = frozenset(
     "smith wesson ford chevrolet dodge toyota honda nissan jeep tesla glock taser narcan "

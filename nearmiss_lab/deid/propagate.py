@@ -146,8 +146,13 @@ def propagate(
     out: dict[str, list[Detection]] = {}
     for field, text in texts.items():
         found = list(detections.get(field, ()))
+        # A mention already found as a person keeps its own score: propagation adds mentions,
+        # it does not vouch for the ones it came from (the hub's re-scan reads the scores).
+        people = [(d.start, d.end) for d in found if d.entity_type == "PERSON"]
         if person_rx is not None:
             for m in person_rx.finditer(text):
+                if any(s <= m.start() and m.end() <= e for s, e in people):
+                    continue
                 word = m.group()
                 if word not in known:
                     if is_common_word is None or len(word) < 3:

@@ -37,7 +37,7 @@ SUFFIX_WORDS = frozenset(
     circle cir terrace ter trail trl parkway pkwy highway hwy pike run loop row path crossing
     xing bend cove point ridge hollow walk expressway expy freeway fwy turnpike tpke square sq
     alley county co parish township twp
-    police pd department dept sheriff sheriff's sheriff’s office so jail school
+    police pd department dept sheriff sheriff's sheriff’s office so jail school hp sp sd fd dps
     elementary high middle academy church chapel hospital center centre park apartments
     apts plaza mall market store motel hotel inn college university bank library station
     bridge creek river lake heights estates village city town""".split()
@@ -59,7 +59,7 @@ _CLAUSE_OPENERS = frozenset(
 _HONORIFICS = frozenset(h.lower() for h in HONORIFICS)
 _AFTER_NAME = frozenset(
     """, ( ) # . ; : and & for on at with to from of in who 's ’s reporting responding
-    speaking assisting here""".split()
+    speaking assisting here -""".split()
 )
 _NOT_AFTER_RANK = frozenset("down up out back away home safety presence involved".split())
 _ORDER = frozenset("next last first second third other same".split())
@@ -254,8 +254,9 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
             continue
         # A rank inside a compound ("a two-officer car") or after a determiner ("so the next
         # officer goes home": a common noun, not a title) introduces no name.
+        compound = i > 1 and words[i - 1] == "-" and _alpha(words[i - 2])
         rank = is_rank(low) and not (
-            i > 0 and (words[i - 1] == "-" or words[i - 1] in DETERMINERS or words[i - 1] in _ORDER)
+            compound or (i > 0 and (words[i - 1] in DETERMINERS or words[i - 1] in _ORDER))
         )
         cue = rank or low in _ROLES or (i > 0 and (words[i - 1], low) in CUE_PHRASES)
         if low in STOP_WORDS and not cue:
@@ -287,9 +288,7 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
         if cue:
             if know.is_common_word(words[j]) and j + 1 < len(words) and words[j + 1] in _ARTICLES:
                 continue  # "the driver gave the name": a verb before an article
-            if know.is_common_word(words[j]) and not (
-                low in _HONORIFICS or _ends_name(words, j)
-            ):
+            if know.is_common_word(words[j]) and not (low in _HONORIFICS or _ends_name(words, j)):
                 continue  # "the suspect ran off": an ordinary word that goes on as a verb
             if (
                 namelike(words[j])

@@ -29,6 +29,7 @@ MODELS = frozenset(
     passat beetle tiguan camper minivan pickup sedan coupe hatchback""".split()
 )
 _WORD = re.compile(r"[^\W\d_][\w-]*|\d[\w-]*")
+_YEAR_OR_PLACEHOLDER = re.compile(r"(?:\b(?:19|20)\d\d|\[[A-Z][A-Z_]*-\d+\])\s+$")
 _MAKE_BEFORE = re.compile(r"([^\W\d_][\w-]*)\s+$")
 
 
@@ -41,9 +42,18 @@ def is_vehicle_name(text: str, start: int, end: int) -> bool:
     words = [w.lower() for w in _WORD.findall(text[start:end])]
     if not words:
         return False
+    # Model codes hold a digit: "G6", "F-150", "RAV4", "328i".
     if any(w in MAKES for w in words) and all(
-        w in MAKES or w in MODELS or w.isdigit() for w in words
+        w in MAKES or w in MODELS or any(c.isdigit() for c in w) for w in words
     ):
         return True
+    if len(words) != 1:
+        return False
     before = _MAKE_BEFORE.search(text, max(0, start - 20), start)
-    return len(words) == 1 and before is not None and before.group(1).lower() in MAKES
+    if before is not None and before.group(1).lower() in MAKES:
+        return True
+    # A model after a model year or a replaced make: "2015 Wrangler", "[ORGANIZATION-1] Impala".
+    return (
+        words[0] in MODELS
+        and _YEAR_OR_PLACEHOLDER.search(text, max(0, start - 24), start) is not None
+    )

@@ -21,7 +21,12 @@ class AgeRecognizer(LawPatternRecognizer):
         Pattern("age n", r"\b(?i:age|aged|ages|age:)\s*(?P<value>\d{1,3})\b", 0.75),
         Pattern("n y/o", r"\b(?P<value>\d{1,3})\s*(?i:y/o|y\.o\.|yo|yoa)(?!\w)", 0.75),
         # "Ray Dunn, (34)," / "Ray Dunn (34)" / "DUNN, RAY, 34,"
-        Pattern("name (n)", r"(?<=[^\W\d_]),?\s*\(+(?P<value>\d{1,3})\)+", 0.6),
+        # "Ray Dunn (34)", "DUNN, RAY J., (34),": after a name or its middle initial.
+        Pattern(
+            "name (n)",
+            r"(?:(?<=[^\W\d_])|(?<=[^\W\d_]\.)),?\s*\(+(?P<value>\d{1,3})\)+",
+            0.6,
+        ),
         Pattern("name, n,", r"(?<=[^\W\d_]),\s+(?P<value>\d{1,2}),", 0.5),
         Pattern(
             "turned n",

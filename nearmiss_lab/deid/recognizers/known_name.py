@@ -182,8 +182,8 @@ class KnownNameRecognizer(EntityRecognizer):
             english = know.is_english(word)
             if initial and english:
                 continue  # "Will you..." / "Young officers..." at a sentence start
-            if english and nxt is not None and nxt.text[:1].isdigit():
-                continue  # "Lot 27", "Beat 4", "Page 2": a label before its number
+            if english and nxt is not None and (nxt.text[:1].isdigit() or nxt.text in "[#"):
+                continue  # "Lot 27", "Beat 4", "Car [BADGE-1]": a label before its number
             if word.isupper() and len(word) <= 3:
                 continue  # "OH", "TX", "PD" in mixed-case text: abbreviations
             add(tok.idx, tok.idx + len(word), self.SCORE_WORD if english else self.SCORE_RARE)
