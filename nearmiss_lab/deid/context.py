@@ -66,6 +66,7 @@ def trim_ner_detection(
         words = list(re.finditer(r"\S+", text[d.start : d.end]))
         if (
             is_english is not None
+            and d.entity_type == "PERSON"  # not "Netherlands 91196": a country and a postcode
             and len(words) <= 2
             and all(is_english(w.group()) for w in words)
             and _LABELLED.match(text, d.end)

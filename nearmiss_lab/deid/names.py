@@ -25,7 +25,9 @@ POLICE_NOUNS = frozenset(
     kitchen garage basement field woods trailer motel hotel bar restaurant county city town
     state district precinct department unit division sector beat zone shift team squad
     english spanish french german chinese vietnamese arabic russian sign language mile
-    miles marker milepost exit lane shoulder median ramp lesson lessons note step item""".split()
+    miles marker milepost exit lane shoulder median ramp lesson lessons note step item
+    detention pursuit service duty chase progress transit route traffic control charge
+    question general part particular fact practice person writing""".split()
 )
 _BRANDS_AND_NAMES = frozenset(
     "smith wesson ford chevrolet dodge toyota honda nissan jeep tesla glock taser narcan "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from presidio_analyzer import Pattern
 
 from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS, UPPER, is_jargon, is_rank
-from nearmiss_lab.deid.names import NameKnowledge
+from nearmiss_lab.deid.names import POLICE_NOUNS, NameKnowledge
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 _PLACE_WORD = rf"[{UPPER}][^\W\d_]+(?:[-‑][{UPPER}][^\W\d_]+)?"
@@ -25,6 +25,15 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
             rf"\s+(?P<value>{_PLACE_WORD}(?:\s+{_PLACE_WORD})?)",
             0.45,
         ),
+        # A capitalised ordinary word that ends its clause after "in" is a town's name:
+        # "shopping with my family in Liberal when", "a two-officer car in Hope." (capitals
+        # mid-sentence say "name"; "in Custody" and the other police nouns stay words).
+        Pattern(
+            "town at clause end",
+            rf"(?<=[a-z,] )(?i:in|near|outside|through)\s+(?P<value>[{UPPER}][a-z]{{2,}})"
+            r"(?=\s*(?:[.,;:]|$|\s(?:when|where|while|as|and|before|after|on|at|with)\b))",
+            0.45,
+        ),
     ]
     CONTEXT = ["lives", "city", "town", "village", "flew", "moved", "born"]
 
@@ -35,6 +44,14 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
     def use_knowledge(self, knowledge: NameKnowledge) -> None:
         """Use the engine's English word list to reject ordinary words."""
         self._knowledge = knowledge
+
+    def validate_value(self, pattern: Pattern, value: str) -> bool | None:
+        if pattern.name != "town at clause end":
+            return self.validate_result(value)
+        low = value.lower()
+        if low in STOP_WORDS or low in NOT_NAMES or low in POLICE_NOUNS or is_jargon(low):
+            return False
+        return None
 
     def validate_result(self, pattern_text: str) -> bool | None:
         words = pattern_text.split()
