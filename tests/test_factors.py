@@ -242,6 +242,32 @@ def test_cli_factors_eval_with_training_reports_baselines(tmp_path):
     assert f["mode"] == "lexicon+supervised" and f["macro_f1"] == 1.0
     assert {"baseline", "baseline_balanced", "lexicon"} <= set(f)
     assert f["by_label"]["HF.WORKLOAD"]["support"] == 10
+    assert "margin_over_balanced" not in f  # only when asked
+    boot = CliRunner().invoke(main, ["factors-eval", str(gold), "--train", str(train),
+                                     "--bootstrap", "200"])
+    assert boot.exit_code == 0, boot.output
+    assert "margin over the balanced baseline" in boot.output and "200 paired" in boot.output
+
+
+def test_paired_bootstrap_of_a_macro_f1_margin():
+    from nearmiss_lab.factors.evaluate import paired_bootstrap
+
+    gold = [{"EQ.RADIO"}, {"HF.FATIGUE"}, set(), {"EQ.RADIO", "HF.FATIGUE"}] * 25
+    same = paired_bootstrap(gold, gold, gold, rounds=200)
+    assert same["difference"] == 0 and same["ci95"] == [0, 0]
+    assert same["share_not_better"] == 1.0  # a tie is no margin
+    # perfect against predicting nothing: the whole interval is above zero
+    better = paired_bootstrap(gold, gold, [set()] * len(gold), rounds=200)
+    assert better["difference"] == 1.0 and better["ci95"][0] > 0.9
+    assert better["share_not_better"] == 0.0
+    # a bare category is met by any of its codes, as in score()
+    category = paired_bootstrap([{"EQ"}] * 10, [{"EQ.RADIO"}] * 10, [set()] * 10, rounds=50)
+    assert category["difference"] == 1.0
+    # each system finds the label in a different half of the records: no real margin
+    radio = [{"EQ.RADIO"}] * 100
+    noisy = paired_bootstrap(radio, [g if i % 2 else set() for i, g in enumerate(radio)],
+                             [set() if i % 2 else g for i, g in enumerate(radio)], rounds=500)
+    assert noisy["difference"] == 0 and noisy["ci95"][0] < 0 < noisy["ci95"][1]
 
 
 def test_cli_factors_eval_unreadable_gold_is_exit_2(tmp_path):

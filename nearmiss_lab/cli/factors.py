@@ -38,8 +38,11 @@ def _read(path: str):
               help="Skip the TF-IDF + logistic-regression baselines.")
 @click.option("--min-macro-f1", type=float, default=None,
               help="Exit 1 when any file's macro-F1 is below this.")
+@click.option("--bootstrap", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Rounds of a paired bootstrap over records of our macro-F1 minus the "
+                   "balanced baseline's (with --train): is the margin real?")
 @json_option
-def factors_eval_command(gold, train, no_baseline, min_macro_f1, as_json):
+def factors_eval_command(gold, train, no_baseline, min_macro_f1, bootstrap, as_json):
     """Per-label precision, recall, F1 and macro-F1 of factor extraction against GOLD JSONL
     files (a bare category label such as EQ is met by any code of that category)."""
     from nearmiss_lab.factors.evaluate import evaluate
@@ -58,7 +61,7 @@ def factors_eval_command(gold, train, no_baseline, min_macro_f1, as_json):
     files = []
     for path, docs in gold_docs.items():
         result = evaluate(docs, train_docs or None, baseline=not no_baseline, lexicon=lexicon,
-                          supervised=supervised)
+                          supervised=supervised, bootstrap=bootstrap)
         files.append({"file": path, **result})
     report = {"lexicon_version": LEXICON_VERSION, "train": list(train),
               "train_records": len(train_docs), "files": files}
@@ -74,6 +77,12 @@ def factors_eval_command(gold, train, no_baseline, min_macro_f1, as_json):
                 if key in f:
                     line += f"; {key.replace('_', ' ')} {f[key]['macro_f1']:.3f}"
             click.echo(line)
+            if "margin_over_balanced" in f:
+                m = f["margin_over_balanced"]
+                click.echo(f"  margin over the balanced baseline {m['difference']:+.3f}, 95% CI "
+                           f"[{m['ci95'][0]:+.3f}, {m['ci95'][1]:+.3f}] ({m['rounds']} paired "
+                           f"bootstrap rounds over records; not better in "
+                           f"{m['share_not_better']:.1%})")
             for label, m in f["by_label"].items():
                 click.echo(f"  {label:28s} P {m['precision']:.3f} R {m['recall']:.3f} "
                            f"F1 {m['f1']:.3f} (n={m['support']})")

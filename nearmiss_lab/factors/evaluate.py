@@ -109,6 +109,59 @@ def score(
     return {"macro_f1": round(macro, 4), "by_label": by_label}
 
 
+def paired_bootstrap(
+    gold: Sequence[Iterable[str]],
+    predicted_a: Sequence[Iterable[str]],
+    predicted_b: Sequence[Iterable[str]],
+    labels: Iterable[str] | None = None,
+    *,
+    rounds: int = 1000,
+    seed: int = 0,
+) -> dict[str, object]:
+    """Macro-F1 of ``predicted_a`` minus that of ``predicted_b``, with a paired bootstrap over
+    documents: both are scored on the same resampled documents each round.
+
+    Returns
+    -------
+    dict
+        ``difference`` (on the documents as given), ``ci95`` (2.5th and 97.5th percentiles of
+        the resampled differences), ``share_not_better`` (share of rounds where a did not beat
+        b) and ``rounds``. A margin is worth claiming when ``ci95`` lies above zero.
+    """
+    import numpy as np
+
+    gold_sets = [set(g) for g in gold]
+    space = sorted(set(labels) if labels is not None else set().union(*gold_sets))
+    truth = np.array([[lab in g for lab in space] for g in gold_sets], dtype=bool)
+
+    def hits(pred: Sequence[Iterable[str]]) -> np.ndarray:
+        sets = [set(p) for p in pred]
+        return np.array([[label_predicted(lab, p) for lab in space] for p in sets], dtype=bool)
+
+    def macro(weights: np.ndarray, hit: np.ndarray) -> np.ndarray:
+        tp = weights @ (hit & truth)
+        fp = weights @ (hit & ~truth)
+        fn = weights @ (~hit & truth)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f1 = np.where(2 * tp + fp + fn > 0, 2 * tp / (2 * tp + fp + fn), 0.0)
+        return f1.mean(axis=-1)
+
+    hit_a, hit_b = hits(predicted_a), hits(predicted_b)
+    n = len(gold_sets)
+    rng = np.random.default_rng(seed)
+    # Each round's resample as per-document counts, so scoring is two matrix products.
+    weights = rng.multinomial(n, np.full(n, 1.0 / n), size=rounds).astype(float)
+    diffs = macro(weights, hit_a) - macro(weights, hit_b)
+    ones = np.ones((1, n))
+    low, high = np.percentile(diffs, [2.5, 97.5])
+    return {
+        "difference": round(float((macro(ones, hit_a) - macro(ones, hit_b))[0]), 4),
+        "ci95": [round(float(low), 4), round(float(high), 4)],
+        "share_not_better": round(float((diffs <= 0).mean()), 4),
+        "rounds": rounds,
+    }
+
+
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 
 
@@ -145,6 +198,7 @@ def evaluate(
     baseline: bool = True,
     lexicon=None,
     supervised=None,
+    bootstrap: int = 0,
 ) -> dict[str, object]:
     """Score the extractor on ``gold``: lexicon only, and lexicon + supervised when ``train``
     (or an already fitted ``supervised``) is given, with the TF-IDF baselines on ``train``.
@@ -154,7 +208,9 @@ def evaluate(
     dict
         ``mode``, ``n``, ``macro_f1`` and ``by_label`` of the extractor as shipped or trained,
         ``lexicon`` (its own scores), and with training data ``baseline`` and
-        ``baseline_balanced``, each ``{macro_f1, by_label}``.
+        ``baseline_balanced``, each ``{macro_f1, by_label}``. With ``bootstrap`` rounds and a
+        baseline, ``margin_over_balanced``: the paired bootstrap of our macro-F1 minus the
+        balanced baseline's (:func:`paired_bootstrap`).
     """
     from nearmiss_lab.factors.extract import LexiconExtractor
     from nearmiss_lab.factors.supervised import CombinedExtractor, SupervisedExtractor
@@ -162,13 +218,15 @@ def evaluate(
     lex = lexicon or LexiconExtractor()
     truth = [d.labels for d in gold]
     space = sorted(set().union(*truth)) if truth else []
-    lexical = score(truth, CombinedExtractor(lex).predict(_texts(gold)), space)
+    ours = lexical_pred = CombinedExtractor(lex).predict(_texts(gold))
+    lexical = score(truth, lexical_pred, space)
     result: dict[str, object] = {"n": len(gold), "lexicon": lexical}
     if supervised is None and train:
         supervised = SupervisedExtractor(lex).fit(_texts(train),
                                                   [sorted(d.labels) for d in train])
     if supervised is not None:
-        combined = score(truth, CombinedExtractor(lex, supervised).predict(_texts(gold)), space)
+        ours = CombinedExtractor(lex, supervised).predict(_texts(gold))
+        combined = score(truth, ours, space)
         result.update(mode="lexicon+supervised", **combined)
         result["supervised_labels"] = {
             label: {"threshold": round(m.threshold, 3), "cv_f1": round(m.cv_f1, 4), "C": m.c,
@@ -184,5 +242,9 @@ def evaluate(
         labels = [sorted(d.labels) for d in train]
         for key, balanced in (("baseline", False), ("baseline_balanced", True)):
             model = TfidfLogisticBaseline(balanced=balanced).fit(texts, labels)
-            result[key] = score(truth, model.predict([d.text for d in gold]), space)
+            theirs = model.predict([d.text for d in gold])
+            result[key] = score(truth, theirs, space)
+            if balanced and bootstrap > 0:
+                result["margin_over_balanced"] = paired_bootstrap(truth, ours, theirs, space,
+                                                                  rounds=bootstrap)
     return result
