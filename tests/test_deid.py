@@ -277,3 +277,14 @@ def test_name_forms_that_leaked_from_the_demo_corpus_are_found(engine, text, gon
         assert not re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", out), value
     for value in kept:
         assert value in out
+
+
+def test_a_name_read_as_a_town_elsewhere_stays_a_person(engine):
+    # "to Zamboniwicz" alone looks like a place; the rank elsewhere says it is a person.
+    out = _deid(
+        engine,
+        "Sgt. Quintavious Zamboniwicz held the door; Zamboniwicz saw the knife first.",
+        "Thanks to Zamboniwicz.",
+    )
+    assert out["narrative"] == "Sgt. [PERSON-1] held the door; [PERSON-1] saw the knife first."
+    assert out["lessons_learned"] == "Thanks to [PERSON-1]."

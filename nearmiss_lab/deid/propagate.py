@@ -140,6 +140,10 @@ def propagate(
                     # The copy keeps its source: an NER guess spread further is still a guess.
                     exact.setdefault(stripped, (d.entity_type, d.source))
     known = set(name_words)
+    # A string found as a person's name and elsewhere as a place ("Thanks to Zamboniwicz."
+    # read as a town) is the person: it does not spread as a place.
+    lowered = {w.lower() for w in name_words}
+    exact = {k: v for k, v in exact.items() if k.lower() not in lowered}
     # Other capitalisations of name words of 3+ letters are looked at one by one below.
     person_rx = _alternation(name_words, re.IGNORECASE if is_common_word else 0)
     exact_rx = _alternation(list(exact))
@@ -148,10 +152,15 @@ def propagate(
         found = list(detections.get(field, ()))
         # A mention already found as a person keeps its own score: propagation adds mentions,
         # it does not vouch for the ones it came from (the hub's re-scan reads the scores).
-        people = [(d.start, d.end) for d in found if d.entity_type == "PERSON"]
+        # It still marks them, so that the person outranks a place guessed from the same
+        # word elsewhere ("Thanks to Zamboniwicz." is no town).
+        people = [(d.start, d.end, d.score) for d in found if d.entity_type == "PERSON"]
         if person_rx is not None:
             for m in person_rx.finditer(text):
-                if any(s <= m.start() and m.end() <= e for s, e in people):
+                covering = [sc for s, e, sc in people if s <= m.start() and m.end() <= e]
+                if covering:
+                    score = min(PERSON_SCORE, max(covering))
+                    found.append(Detection(m.start(), m.end(), "PERSON", score, SOURCE))
                     continue
                 word = m.group()
                 if word not in known:
