@@ -233,7 +233,7 @@ def _list_item(
         if not know.is_common_word(word) or len(tokens) > len(words):
             return True
         verb = re.match(r"[ \t]+([^\W\d_]+)", text[end:])
-        return bool(verb) and verb.group(1).lower() in NAME_VERBS
+        return verb is not None and verb.group(1).lower() in NAME_VERBS
 
     if all(ok(w.group()) for w in words):
         return start + tokens[0].start(), start + tokens[-1].end()

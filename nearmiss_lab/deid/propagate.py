@@ -65,7 +65,7 @@ def _in_name_slot(text: str, start: int, end: int) -> bool:
     if prev and (is_rank(prev) or prev in _ROLES or prev in ("by", "told", "asked")):
         return True
     after = _WORD_AFTER.match(text, end)
-    return bool(after) and after.group(1).lower() in NAME_VERBS
+    return after is not None and after.group(1).lower() in NAME_VERBS
 
 
 def _other_case_is_name(

@@ -91,7 +91,7 @@ def replace_with_spans(
     out: dict[str, str] = {}
     spans: list[ReplacedSpan] = []
     for field, text in texts.items():
-        parts = []
+        parts: list[str] = []
         cursor = 0
         length = 0  # of the output built so far
         for d in sorted(detections.get(field, ()), key=lambda d: d.start):

@@ -267,12 +267,17 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
             start = i + 1
             while start < len(words) and words[start] == ".":
                 start += 1  # "sgt. smith"
-            j = _initials(words, start)
-            if j > start and j < len(words) and _alpha(words[j]) and words[j] not in STOP_WORDS:
+            name_at = _initials(words, start)
+            if (
+                name_at > start
+                and name_at < len(words)
+                and _alpha(words[name_at])
+                and words[name_at] not in STOP_WORDS
+            ):
                 # "lieutenant j. smith": after a rank and initials, the next word is the
                 # surname whatever else it means ("Sgt. J. Young").
-                for k in range(start, j + 1, 2):
-                    cap[k] = True
+                for pos in range(start, name_at + 1, 2):
+                    cap[pos] = True
                 continue
         if (
             not strict
@@ -301,9 +306,14 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
                 or (low in _HONORIFICS and know.is_name(words[j]))
             ):
                 cap[j] = True
-                k = _initials(words, j + 1)
-                if k > j + 1 and k < len(words) and _alpha(words[k]) and words[k] not in STOP_WORDS:
-                    for m in range(j + 1, k + 1, 2):
+                end = _initials(words, j + 1)
+                if (
+                    end > j + 1
+                    and end < len(words)
+                    and _alpha(words[end])
+                    and words[end] not in STOP_WORDS
+                ):
+                    for m in range(j + 1, end + 1, 2):
                         cap[m] = True  # "ofc. john s. smith": a middle initial and the surname
                     continue
                 k = _next_word(words, j)

@@ -6,6 +6,8 @@ census name, and none a verb, adjective, function word or police noun, so headin
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from presidio_analyzer import Pattern
 
 from nearmiss_lab.deid.lexicon import INITIAL, NAME_WORD
@@ -30,7 +32,7 @@ class NameLineRecognizer(LawPatternRecognizer):
         Pattern("speaker label", rf"(?m)^[ \t>?]*(?P<value>{_NAME})[ \t]*:(?=[ \t]*\S)", 0.55),
         Pattern("name line", rf"(?m)^[ \t>?]*(?P<value>{_NAME})[ \t]*$", 0.5),
     ]
-    CONTEXT: list[str] = []
+    CONTEXT: ClassVar[list[str]] = []
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language)
