@@ -158,16 +158,22 @@ def run_child(cmd: Sequence[str], *, on_line: Callable[[str], None] | None = Non
     """Run ``cmd``, pass each stdout (stderr) line to ``on_line`` (``on_err``) as it comes,
     and measure it.
 
-    Peak memory comes from ``os.wait4``: the child's own ``ru_maxrss`` or that of a
-    descendant it waited for, whichever is larger.
+    Peak memory is the ``ru_maxrss`` that ``os.wait4`` reports for ``cmd`` (its own or
+    that of a descendant it waited for, whichever is larger), read by ``_peak.py``: a
+    small wrapper process starts ``cmd``, because a child forked straight from this
+    (possibly large) process would inherit its high-water mark.
     """
+    import tempfile
     import threading
 
     full_env = {**os.environ, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "", "PYTHONUNBUFFERED": "1",
                 **(env or {})}
     load_before = load_average()
     started = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
+    report = Path(tempfile.mkstemp(prefix="nearmiss-peak-")[1])
+    wrapped = [sys.executable, "-S", "-E", str(Path(__file__).with_name("_peak.py")),
+               str(report), *cmd]
+    proc = subprocess.Popen(wrapped, cwd=cwd, env=full_env, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             errors="replace")
     assert proc.stdout is not None and proc.stderr is not None
@@ -186,11 +192,13 @@ def run_child(cmd: Sequence[str], *, on_line: Callable[[str], None] | None = Non
     reader.start()
     drain(proc.stdout, out, on_line)
     reader.join()
-    # wait4 reaps the child and returns its rusage; Popen must not reap it first.
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    proc.wait()
+    try:
+        peak_kib = float(report.read_text() or "nan")
+    finally:
+        report.unlink(missing_ok=True)
     return ChildRun(proc.returncode, "".join(out), "".join(err), time.perf_counter() - started,
-                    usage.ru_maxrss / 1024, load_before, load_average())
+                    peak_kib / 1024, load_before, load_average())
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:
