@@ -135,6 +135,24 @@ MUST_REDACT = [
         ["young", "long", "may 12"],
         ["the suspect ran off", "reporting"],
     ),
+    # A rank after shorthand, designations of the people in a report, report headers.
+    (
+        "Officers Chen and Alvarez, along with K9 Officer Brooks and K9 Rex, searched the "
+        "building. Supervisor Sgt. Diaz (#311) approved.",
+        ["Chen", "Alvarez", "Brooks", "Diaz", "311"],
+        ["K9 Officer", "Supervisor Sgt.", "searched the building"],
+    ),
+    (
+        "S1 Marcus Hale fled on foot while V1 Dana Kim remained. W1 was identified as Rita Okoro.",
+        ["Marcus", "Hale", "Dana", "Kim", "Rita", "Okoro"],
+        ["fled on foot", "W1 was identified as"],
+    ),
+    (
+        "Vehicle: 2019 Toyota Camry, NY reg KXP-4471.\nReporting Party: Melissa Grant, "
+        "(319) 555-0177.",
+        ["KXP-4471", "Melissa", "Grant", "555-0177"],
+        ["Vehicle:", "Toyota Camry", "Reporting Party:"],
+    ),
     # A surname that is a stop word, after a first name and after a rank.
     ("Later Sergeant Still called Minh Do about it.", ["Still", "Minh", "Do"], ["Sergeant"]),
 ]

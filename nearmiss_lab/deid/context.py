@@ -25,7 +25,7 @@ from nearmiss_lab.deid.lexicon import (
     is_rank,
     is_rank_word,
 )
-from nearmiss_lab.deid.names import NameKnowledge
+from nearmiss_lab.deid.names import POLICE_NOUNS, NameKnowledge
 from nearmiss_lab.deid.types import Detection
 from nearmiss_lab.deid.vehicles import is_vehicle_name
 
@@ -58,8 +58,8 @@ def trim_ner_detection(
 ) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
     the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable), and
-    police shorthand too ("W/M", "DOB", "NB"); what is left of a trimmed span is dropped
-    when it is only ordinary words ("Fled NB": a verb and a direction)."""
+    police shorthand too ("W/M", "DOB", "NB"); a label before a number is no name ("Car
+    214", "Lesson one")."""
     if d.entity_type in ("PERSON", "ORGANIZATION", "LOCATION"):
         if is_vehicle_name(text, d.start, d.end):
             return None  # "Dodge", "Jeep Cherokee": a product, not a company or a county
@@ -72,14 +72,12 @@ def trim_ner_detection(
             and _LABELLED.match(text, d.end)
         ):
             return None  # "Car 214", "Mile Marker [ADDRESS-1]", "Lesson one": a label
-        before = len(words)
+        if all(w.group().lower().strip(",.:;") in POLICE_NOUNS for w in words):
+            return None  # "Vehicle:", "Dispatch": the nouns of police work name no one
         while words and is_jargon(words[0].group()):
             words.pop(0)
         while words and is_jargon(words[-1].group()):
             words.pop()
-        if words and len(words) < before and is_common_word is not None:
-            if all(is_common_word(w.group().strip(",.:;")) for w in words):
-                return None
         # The NER model sometimes takes a rank for a name or an organisation ("Ofc").
         # "Victim Maria Delgado", "RP Sandra Whitfield": a role word before a name is not
         # part of it (the NER takes a sentence-initial one in).

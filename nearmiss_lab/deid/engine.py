@@ -126,6 +126,7 @@ class DeidEngine:
         with quiet_presidio():
             registry = RecognizerRegistry(supported_languages=[LANGUAGE])
             registry.add_nlp_recognizer(self.nlp_engine)
+            self._trim_ner_inside(registry)
             for recognizer in instantiate_recognizers(self.config):
                 registry.add_recognizer(recognizer)
             self.analyzer = AnalyzerEngine(
@@ -154,13 +155,39 @@ class DeidEngine:
             found: Detection | None = Detection(
                 r.start, r.end, kind, round(float(r.score), 4), source
             )
-            if source == "SpacyRecognizer" and found is not None:
-                found = trim_ner_detection(
-                    text, found, self.names.is_common_word, self.names.is_english
-                )
             if found is not None:
                 out.append(found)
         return out
+
+    def _trim_ner_inside(self, registry: Any) -> None:
+        """Clean NER results inside the NER recognizer, before Presidio drops every result
+        another one of the same type contains: "K9 Officer Brooks" (NER) would otherwise
+        swallow the rank recognizer's "Brooks" and then be dropped for its shorthand."""
+        for recognizer in registry.recognizers:
+            if type(recognizer).__name__ != "SpacyRecognizer":
+                continue
+
+            def analyze(
+                text: str,
+                entities: list[str],
+                nlp_artifacts: Any = None,
+                _orig: Any = recognizer.analyze,
+                names: Any = self.names,
+            ) -> list[Any]:
+                kept = []
+                for r in _orig(text, entities, nlp_artifacts):
+                    d = trim_ner_detection(
+                        text,
+                        Detection(r.start, r.end, r.entity_type, r.score, "SpacyRecognizer"),
+                        names.is_common_word,
+                        names.is_english,
+                    )
+                    if d is not None:
+                        r.start, r.end = d.start, d.end
+                        kept.append(r)
+                return kept
+
+            recognizer.analyze = analyze
 
     @property
     def _known_types(self) -> set[str]:

@@ -77,7 +77,7 @@ ROLES = (
     "resident roommate occupant pedestrian cyclist motorist homeowner employee manager clerk "
     "nephew niece cousin uncle aunt grandson granddaughter grandmother grandfather spouse "
     "lawyer counsel represented named identified nicknamed aka alias surname prisoner "
-    "detainee patient rp probationer parolee informant reportee"
+    "detainee patient rp probationer parolee informant reportee supervisor party"
 ).split()
 # Acronyms of police work that stay unknown to the English list but are never names.
 ACRONYMS = frozenset(
@@ -89,7 +89,8 @@ ACRONYMS = frozenset(
 # labels (DOB, YOA), directions of travel (NB), record systems (CAD, NCIC), "aka".
 JARGON = ACRONYMS | frozenset(
     """d.o.b. yoa y/o y.o. w/m b/m h/m a/m w/f b/f h/f a/f bm hm wf bf hf nb sb eb wb r/p r/o
-    aka a/k/a poi atl dept hq mph approx hrs""".split()
+    aka a/k/a poi atl dept hq mph approx hrs reporting arresting assisting responding
+    investigating transporting""".split()
 )
 
 

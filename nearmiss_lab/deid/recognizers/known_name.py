@@ -22,6 +22,7 @@ from nearmiss_lab.deid.lexicon import (
     STOP_WORDS,
     SURNAME_STOP_WORDS,
     is_jargon,
+    is_rank_word,
 )
 from nearmiss_lab.deid.names import NameKnowledge, load_name_knowledge
 
@@ -111,6 +112,8 @@ class KnownNameRecognizer(EntityRecognizer):
             low = word.lower()
             if low in PLACE_WORDS or low in STOP_WORDS or low in _ROLE_WORDS or is_jargon(low):
                 continue
+            if is_rank_word(word):
+                continue  # "Sgt Martinez": the rank stays readable, the name is the next word
             initial = self._sentence_initial(doc, i)
             nxt = doc[i + 1] if i + 1 < n else None
             pair = (

@@ -8,6 +8,7 @@ from presidio_analyzer import Pattern
 
 from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD, is_jargon
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+from nearmiss_lab.deid.vehicles import is_vehicle_name
 
 _WORDS = rf"(?:{GUARDED_NAME_WORD}\s+){{1,3}}"
 _STATE_NAMES = (
@@ -58,4 +59,6 @@ class PlaceRecognizer(LawPatternRecognizer):
         words = pattern_text.split()
         if words and all(is_jargon(w) for w in words):
             return False
+        if is_vehicle_name(pattern_text, 0, len(pattern_text)):
+            return False  # "a 2019 Toyota Camry, NY reg ...": a car, then the plate's state
         return None
