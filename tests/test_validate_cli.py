@@ -174,6 +174,26 @@ def test_unreadable_file_exits_2(tmp_path):
     assert _run(path)[0] == 2
 
 
+def test_a_file_the_os_refuses_to_open_exits_2_with_its_reason(tmp_path, monkeypatch):
+    """The exit-2 path for an unreadable file, also where the tests run as root (CI), for whom
+    file permissions do not apply: the OS's refusal is simulated at the open call."""
+    import pathlib
+
+    path = tmp_path / "locked.jsonl"
+    path.write_text("{}\n")
+    real_open = pathlib.Path.open
+
+    def refusing_open(self, *args, **kwargs):
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "open", refusing_open)
+    code, out, err = _run(path)
+    assert code == 2 and out == ""
+    assert f"cannot read {path}: Permission denied" in err
+
+
 def test_folder_with_another_kind_is_a_usage_error(tmp_path):
     assert _run("--kind", "manifest", tmp_path)[0] == 2
 
