@@ -155,6 +155,18 @@ MUST_REDACT = [
     ),
     # A surname that is a stop word, after a first name and after a rank.
     ("Later Sergeant Still called Minh Do about it.", ["Still", "Minh", "Do"], ["Sergeant"]),
+    # Census surnames that are nouns of police work, standing as a person does: the labels
+    # and noun phrases of the same words stay text.
+    ("Chase said he saw it.", ["Chase"], ["said he saw it."]),
+    ("Lane followed him.", ["Lane"], ["followed him."]),
+    ("Miles arrived at the scene.", ["Miles"], ["arrived at the scene."]),
+    ("Field and Lane were interviewed.", ["Field", "Lane"], ["were interviewed."]),
+    ("House said he lives nearby.", ["House"], ["said he lives nearby."]),
+    (
+        "Vehicle: 2019 Toyota Camry. Chase said he saw it.",
+        ["Chase"],
+        ["Vehicle:", "Toyota Camry", "said he saw it."],
+    ),
 ]
 
 MUST_KEEP = [
@@ -189,6 +201,8 @@ MUST_KEEP = [
     ),
     ("I stopped a silver 2015 Dodge Caravan and a Jeep Cherokee.", ["Dodge", "Caravan", "Jeep"]),
     ("The suspect ran off and we never found him.", ["ran off"]),
+    ("Suspect vehicle: red sedan. Field notes were taken.", ["vehicle:", "Field notes"]),
+    ("He was taken to Court. The chase ended in the lane.", ["Court", "chase", "lane"]),
 ]
 
 

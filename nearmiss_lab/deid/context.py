@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from nearmiss_lab.deid.lexicon import (
+    DETERMINERS,
     NAME_VERBS,
     ROLES,
     STOP_WORDS,
@@ -50,16 +51,52 @@ _CLOCK = re.compile(r"\d|\b(?:noon|midnight)\b", re.IGNORECASE)
 _AGE_PHRASE = re.compile(r"^\d{1,3}[- ]?(?:years?|yrs?)[- ]?old$", re.IGNORECASE)
 
 
+# Words before a police noun that make it the noun ("in the lane", "to court", "at Church").
+_PLACE_PREPOSITIONS = frozenset(
+    """in on at to into onto from near toward towards across along around through behind
+    inside outside of over under past via""".split()
+)
+_LABEL_COLON = re.compile(r"[ \t]*[:#]")
+
+
+def _police_noun_is_label(
+    text: str, d: Detection, words: Sequence[re.Match[str]], is_name: Callable[[str], bool] | None
+) -> bool:
+    """Whether an NER span made only of police nouns is the noun, not a person.
+
+    Many of those nouns are census surnames ("Chase", "Lane", "Miles", "Field", "Court"):
+    such a span is the noun only in the shapes of a label or a noun phrase, a colon or a
+    number after it ("Vehicle:", "Lane 2"), a determiner or a place preposition before it
+    ("the Court", "in Church"); standing as a person does ("Chase said", "Lane followed
+    him") it is a name. A span without any capitalised census name is always the noun
+    ("Dispatch advised").
+    """
+    if is_name is None or not any(
+        w.group()[:1].isupper() and is_name(w.group().strip(",.:;")) for w in words
+    ):
+        return True
+    if _LABEL_COLON.match(text, d.end) or _LABELLED.match(text, d.end):
+        return True
+    if words[-1].group().endswith(":"):
+        return True
+    before = re.search(r"([^\W\d_]+)[ \t]*$", text[max(0, d.start - 30) : d.start])
+    prev = before.group(1).lower() if before else ""
+    return prev in DETERMINERS or prev in _PLACE_PREPOSITIONS
+
+
 def trim_ner_detection(
     text: str,
     d: Detection,
     is_common_word: Callable[[str], bool] | None = None,
     is_english: Callable[[str], bool] | None = None,
+    is_name: Callable[[str], bool] | None = None,
 ) -> Detection | None:
     """Clean one NER detection: None for relative DATE/TIME phrases and ages; ranks cut off
     the ends of a PERSON span ("Sgt. Ana Diaz" keeps "Sgt.", the rank stays readable), and
     police shorthand too ("W/M", "DOB", "NB"); a label before a number is no name ("Car
-    214", "Lesson one")."""
+    214", "Lesson one"), nor a police noun in the shape of a label ("Vehicle:", "the
+    Court"), unless it is a census name standing as a person ("Chase said", see
+    :func:`_police_noun_is_label`)."""
     if d.entity_type in ("PERSON", "ORGANIZATION", "LOCATION"):
         if is_vehicle_name(text, d.start, d.end):
             return None  # "Dodge", "Jeep Cherokee": a product, not a company or a county
@@ -72,7 +109,9 @@ def trim_ner_detection(
             and _LABELLED.match(text, d.end)
         ):
             return None  # "Car 214", "Mile Marker [ADDRESS-1]", "Lesson one": a label
-        if all(w.group().lower().strip(",.:;") in POLICE_NOUNS for w in words):
+        if all(
+            w.group().lower().strip(",.:;") in POLICE_NOUNS for w in words
+        ) and _police_noun_is_label(text, d, words, is_name):
             return None  # "Vehicle:", "Dispatch": the nouns of police work name no one
         while words and is_jargon(words[0].group()):
             words.pop(0)

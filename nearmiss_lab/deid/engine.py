@@ -181,6 +181,7 @@ class DeidEngine:
                         Detection(r.start, r.end, r.entity_type, r.score, "SpacyRecognizer"),
                         names.is_common_word,
                         names.is_english,
+                        names.is_name,
                     )
                     if d is not None:
                         r.start, r.end = d.start, d.end
