@@ -1,24 +1,25 @@
 """De-duplicate and commit one checked submission: the only part that holds the store lock.
 
-Commit order (each step one Delta commit tagged with the ingest id, skipped on a re-run when
-the table already holds that tag):
+Under the lock an ingest first recovers every interrupted ingest
+(:mod:`nearmiss_lab.ingest.journal`), then plans against the store as it is, writes its
+decision to a recovery journal and makes its commits, each tagged with the ingest id:
 
-1. ``incidents``  the accepted rows (an empty commit when none): the point where the data
-   becomes visible, and the anchor a re-run replays its plan from (version - 1);
+1. ``incidents``  the accepted rows (an empty commit when none): the commit point, where
+   the data becomes visible and after which the ingest is always completed, never undone;
 2. ``quarantine`` new quarantined records, and corrected records' old versions released;
 3. ``receipts``   the receipt;
 4. ``submissions`` the ledger row, last: only a submission with a ledger row is "already
-   ingested", so a crash anywhere before it is completed by running the ingest again.
+   ingested". Readers of the published view (:func:`nearmiss_lab.store.load_incidents`)
+   see an ingest's rows only from then on.
 
-A reader never sees half a table write; between steps it sees accepted incidents whose
-bookkeeping is still to come, never the reverse.
+A process killed before the ``incidents`` commit leaves nothing (its journal is discarded);
+killed after it, the next writer -- the same ingest run again, any other ingest, or
+``nearmiss store recover`` -- makes the remaining commits exactly as the journal says,
+whatever scan settings the re-run was given.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import signal
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,28 +29,26 @@ import polars as pl
 
 from nearmiss_lab.ingest.checks import Candidate, residual_issue
 from nearmiss_lab.ingest.files import SubmissionFault
+from nearmiss_lab.ingest.journal import (
+    CRASH_ENV,
+    CRASH_POINTS,
+    Journal,
+    check_no_orphan,
+    complete_journal,
+    crash_point,
+    ledger_row,
+    recover_pending,
+    store_receipt,
+    write_journal,
+)
 from nearmiss_lab.ingest.receipt import Outcome, build_receipt, decide_status
 from nearmiss_lab.issues import Issue, Severity
 from nearmiss_lab.store.read import load_table
 from nearmiss_lab.store.schema import canonical_json, incident_to_row
-from nearmiss_lab.store.tables import (
-    append_rows,
-    commit_version,
-    committed_by,
-    replace_rows,
-    store_lock,
-)
+from nearmiss_lab.store.tables import store_lock
 
-#: Fault injection for the crash-safety tests: the ingest SIGKILLs itself at this point.
-CRASH_ENV = "NEARMISS_INGEST_CRASH_AT"
-CRASH_POINTS = ("before-commit", "after-incidents", "after-quarantine", "after-receipt",
-                "after-ledger")
-
-
-def crash_point(name: str) -> None:
-    """Kill this process (SIGKILL, no clean-up) when ``$NEARMISS_INGEST_CRASH_AT == name``."""
-    if os.environ.get(CRASH_ENV) == name:
-        os.kill(os.getpid(), signal.SIGKILL)
+__all__ = ["CRASH_ENV", "CRASH_POINTS", "commit_submission", "crash_point", "ledger_row",
+           "store_receipt"]
 
 
 def ingest_id_for(submission_id: str, records_sha256: str) -> str:
@@ -109,13 +108,11 @@ def plan_records(candidates: list[Candidate], stored_keys: set[str], stored_hash
     return plan
 
 
-def _stored_state(store: Path, agency: str, incidents_version: int | None,
-                  quarantine_version: int | None) -> tuple[set[str], set[str], set[str]]:
-    inc = (load_table(store, "incidents", version=incidents_version)
-           .filter(pl.col("agency") == agency)
+def _stored_state(store: Path, agency: str) -> tuple[set[str], set[str], set[str]]:
+    inc = (load_table(store, "incidents").filter(pl.col("agency") == agency)
            .select("incident_key", "content_hash").collect())
-    quarantine = (load_table(store, "quarantine", version=quarantine_version)
-                  .filter(pl.col("agency") == agency).select("incident_key").collect())
+    quarantine = (load_table(store, "quarantine").filter(pl.col("agency") == agency)
+                  .select("incident_key").collect())
     return (set(inc["incident_key"].to_list()), set(inc["content_hash"].to_list()),
             set(quarantine["incident_key"].to_list()))
 
@@ -145,63 +142,59 @@ def check_not_ingested(store: Path, submission_id: str, records_sha256: str) -> 
     return True
 
 
-def _quarantine_row(c: Candidate, submission_id: str, now: datetime) -> dict[str, Any]:
+def _quarantine_row(c: Candidate, submission_id: str) -> dict[str, Any]:
+    # JSON-ready (it goes to the journal); quarantined_at is added when it is committed.
     return {
         "incident_key": c.key, "record_id": c.record_id, "agency": c.record["agency"],
         "submission_id": submission_id, "record_index": c.index,
         "content_hash": c.content_hash, "reason_codes": ["ingest-residual-identifier"],
         "findings": c.findings, "record_json": canonical_json(c.record),
-        "schema_version": c.record.get("schema_version"), "quarantined_at": now,
+        "schema_version": c.record.get("schema_version"),
     }
 
 
 def commit_submission(store: Path, *, manifest: dict[str, Any], outcome: Outcome,
                       candidates: list[Candidate], received_at: datetime,
-                      file_names: dict[str, str]) -> dict[str, Any] | None:
+                      file_names: dict[str, str], scan_skipped: bool = False
+                      ) -> dict[str, Any] | None:
     """De-duplicate the valid records against the store and commit, under the store lock.
 
-    Returns the receipt (the stored one when a re-run finds it already written), or None
-    when the submission turned out to be stored already (the caller answers ``duplicate``).
+    Returns the receipt (the first attempt's when an earlier, interrupted attempt of this
+    ingest passed its commit point), or None when the submission turned out to be stored
+    already (the caller answers ``duplicate``).
+
+    ``scan_skipped`` is True when the caller skipped the residual scan because this ingest
+    had already committed its incidents: it is then completed from its journal, and planning
+    the unscanned records is refused.
 
     Raises
     ------
     SubmissionFault
-        The submission id was already stored with other content.
+        The submission id was already stored with other content, or nothing new to store.
+    IncompleteIngestError
+        An earlier attempt committed incidents and left no journal (see
+        :func:`nearmiss_lab.ingest.journal.check_no_orphan`).
     """
     submission_id, agency = manifest["submission_id"], manifest["agency"]
     sha = outcome.records_sha256 or ""
     ingest_id = ingest_id_for(submission_id, sha)
     with store_lock(store):
         crash_point("before-commit")
+        # Dead ingests first: no commit of this one may come between a crash and its
+        # completion, or it would plan against a store the dead ingest still changes.
+        for done in recover_pending(store):
+            if done.ingest_id == ingest_id and done.receipt is not None:
+                return done.receipt  # completed as the first attempt decided
         if check_not_ingested(store, submission_id, sha):
             return None  # another process stored it while this one was checking
-        # A re-run replays the plan against the state the first run saw.
-        inc_done = committed_by(store, "incidents", ingest_id)
-        q_done = committed_by(store, "quarantine", ingest_id)
-        inc_seen = commit_version(store, "incidents", ingest_id) if inc_done else None
-        q_seen = commit_version(store, "quarantine", ingest_id) if q_done else None
-        keys, hashes, qkeys = _stored_state(
-            store, agency, None if inc_seen is None else inc_seen - 1,
-            None if q_seen is None else q_seen - 1)
+        check_no_orphan(store, ingest_id)
+        if scan_skipped:
+            raise RuntimeError("the residual scan was skipped for an ingest that has to be "
+                               "planned; run it again")
+        keys, hashes, qkeys = _stored_state(store, agency)
         plan = plan_records(candidates, keys, hashes, qkeys)
-        if inc_seen is None and not plan.accepted and not plan.quarantined \
-                and outcome.counts.rejected:
+        if not plan.accepted and not plan.quarantined and outcome.counts.rejected:
             raise _nothing_new(outcome, plan, manifest["records"]["file"])
-
-        meta = {"nearmiss.submission_id": submission_id}
-        if inc_seen is None:
-            rows = [incident_to_row(c.record, submission_id=submission_id, ingested_at=received_at)
-                    for c in plan.accepted]
-            inc_seen = append_rows(store, "incidents", rows, ingest_id=ingest_id, metadata=meta)
-        crash_point("after-incidents")
-
-        if q_seen is None:
-            q_rows = [_quarantine_row(c, submission_id, received_at) for c in plan.quarantined]
-            touched = [c.key for c in plan.quarantined] + plan.released
-            if touched:
-                q_seen = replace_rows(store, "quarantine", "incident_key", touched, q_rows,
-                                      ingest_id=ingest_id, metadata=meta)
-        crash_point("after-quarantine")
 
         counts = outcome.counts
         counts.accepted = len(plan.accepted)
@@ -216,20 +209,20 @@ def commit_submission(store: Path, *, manifest: dict[str, Any], outcome: Outcome
             [*outcome.issues,
              *(i.located(file=records_file) for i in [*plan.duplicate_issues, *residual])],
             key=lambda i: (-1 if i.record is None else i.record, i.line or 0))
-        receipt = _stored_receipt(store, ingest_id)
-        if receipt is None:
-            status, code = decide_status(counts, outcome.issues)
-            receipt = build_receipt(outcome, status=status, status_code=code,
-                                    received_at=received_at, store_version=inc_seen,
-                                    quarantine_version=q_seen, file_names=file_names)
-            store_receipt(store, receipt, ingest_id=ingest_id)
-        crash_point("after-receipt")
-
-        if not committed_by(store, "submissions", ingest_id):
-            append_rows(store, "submissions", [_ledger_row(manifest, receipt, ingest_id,
-                                                           received_at)],
-                        ingest_id=ingest_id, metadata=meta)
-        crash_point("after-ledger")
+        status, code = decide_status(counts, outcome.issues)
+        journal = Journal(
+            ingest_id=ingest_id, manifest=manifest, received_at=received_at,
+            quarantine_rows=[_quarantine_row(c, submission_id) for c in plan.quarantined],
+            touched_keys=[c.key for c in plan.quarantined] + plan.released,
+            receipt=build_receipt(outcome, status=status, status_code=code,
+                                  received_at=received_at, store_version=None,
+                                  file_names=file_names))
+        write_journal(store, journal)
+        crash_point("after-journal")
+        rows = [incident_to_row(c.record, submission_id=submission_id, ingested_at=received_at)
+                for c in plan.accepted]
+        receipt = complete_journal(store, journal, accepted_rows=rows)
+    assert receipt is not None  # accepted_rows given: the journal is never discarded
     return receipt
 
 
@@ -248,42 +241,3 @@ def _nothing_new(outcome: Outcome, plan: Plan, records_file: str) -> SubmissionF
                        "may be reused)")
     return SubmissionFault.from_issues(
         [fault, *(i.located(file=records_file) for i in plan.duplicate_issues)])
-
-
-def _stored_receipt(store: Path, ingest_id: str) -> dict[str, Any] | None:
-    if not committed_by(store, "receipts", ingest_id):
-        return None
-    rows = (load_table(store, "receipts").filter(pl.col("ingest_id") == ingest_id)
-            .select("receipt_json").collect())
-    return json.loads(rows.item(0, 0)) if rows.height else None
-
-
-def store_receipt(store: Path, receipt: dict[str, Any], *, ingest_id: str | None) -> int:
-    """Append one receipt to the ``receipts`` table (one commit); return its version."""
-    row = {
-        "receipt_id": receipt["receipt_id"], "ingest_id": ingest_id,
-        "submission_id": receipt["submission_id"], "agency": receipt["agency"],
-        "status": receipt["status"], "status_code": receipt["status_code"],
-        "store_version": receipt["store_version"],
-        "received_at": datetime.strptime(receipt["received_at"] + "+0000",
-                                         "%Y-%m-%dT%H:%M:%SZ%z"),
-        "receipt_json": json.dumps(receipt, ensure_ascii=False, sort_keys=True),
-    }
-    return append_rows(store, "receipts", [row], ingest_id=ingest_id)
-
-
-def _ledger_row(manifest: dict[str, Any], receipt: dict[str, Any], ingest_id: str,
-                now: datetime) -> dict[str, Any]:
-    counts = receipt["counts"]
-    return {
-        "submission_id": manifest["submission_id"], "agency": manifest["agency"],
-        "period_start": manifest["period"]["start"], "period_end": manifest["period"]["end"],
-        "schema_version": manifest.get("incident_schema_version"),
-        "records_file": manifest["records"]["file"],
-        "records_sha256": receipt["records_sha256"], "ingest_id": ingest_id,
-        "status": receipt["status"], "status_code": receipt["status_code"],
-        "received": counts["received"], "accepted": counts["accepted"],
-        "quarantined": counts["quarantined"], "duplicate": counts["duplicate"],
-        "rejected": counts["rejected"], "incidents_version": receipt["store_version"],
-        "ingested_at": now, "manifest_json": json.dumps(manifest, sort_keys=True),
-    }

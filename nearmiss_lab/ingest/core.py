@@ -1,9 +1,10 @@
 """``ingest_submission``: one submission folder in, one receipt out.
 
 Stages, in order; the first fatal problem rejects the submission and nothing is stored:
-folder and manifest (symlink, readable, known major version, schema) -> already ingested? ->
-records file (safe, sha256, size) -> every record (read, schema, rules) -> record count and
-truncation -> residual re-scan -> de-duplication and commit (under the store lock).
+folder and manifest (symlink, readable, known major version, schema) -> records file (safe,
+sha256, size: verified before anything is decided from the manifest's claims) -> already
+ingested? -> every record (read, schema, rules) -> record count and truncation -> residual
+re-scan -> de-duplication and commit (under the store lock, :mod:`.commit`).
 The expensive work (validation, scan) happens before the lock is taken.
 """
 
@@ -22,7 +23,12 @@ from nearmiss_lab.ingest.checks import (
     read_and_validate,
     scan_candidates,
 )
-from nearmiss_lab.ingest.commit import check_not_ingested, commit_submission, store_receipt
+from nearmiss_lab.ingest.commit import (
+    check_not_ingested,
+    commit_submission,
+    ingest_id_for,
+    store_receipt,
+)
 from nearmiss_lab.ingest.files import (
     IngestLimits,
     RecordsFile,
@@ -34,7 +40,7 @@ from nearmiss_lab.ingest.files import (
 from nearmiss_lab.ingest.receipt import Outcome, build_receipt, decide_status
 from nearmiss_lab.issues import Issue, Severity
 from nearmiss_lab.store.read import store_version
-from nearmiss_lab.store.tables import init_store, resolve_store
+from nearmiss_lab.store.tables import committed_by, init_store, resolve_store
 
 MANIFEST_FILE = "manifest.json"
 
@@ -201,12 +207,13 @@ def ingest_submission(
     rf: RecordsFile | None = None
     try:
         manifest = _read_manifest(folder, outcome)
-        claimed = manifest["records"]["sha256"]
-        if check_not_ingested(root, manifest["submission_id"], claimed):
-            return _answer_duplicate(root, outcome, manifest, received_at)
+        # The file is verified before the ledger is asked: a resent folder whose records
+        # file was altered is a hash mismatch, not a duplicate of what its manifest claims.
         rf = _check_records_file(folder, manifest, limits, tmp_dir)
         outcome.records_sha256 = rf.sha256
         file_names[str(rf.plain_path)] = rf.name
+        if check_not_ingested(root, manifest["submission_id"], rf.sha256):
+            return _answer_duplicate(root, outcome, manifest, received_at)
         period = (manifest["period"]["start"], manifest["period"]["end"])
         result = ReadResult()
         if rf.expanded_bytes:
@@ -222,7 +229,11 @@ def ingest_submission(
                                 "no record passed validation; nothing is stored"))
         if faults:
             raise SubmissionFault.from_issues(faults)
-        if scan:
+        # An earlier attempt past its commit point is completed from its journal, as it
+        # decided: scanning again would cost minutes and change nothing.
+        resumed = committed_by(root, "incidents",
+                               ingest_id_for(manifest["submission_id"], rf.sha256))
+        if scan and not resumed:
             assert scanner is not None
             total = len(result.candidates)
             done = 0
@@ -236,7 +247,7 @@ def ingest_submission(
             scan_candidates(result.candidates, scanner, on_progress=scanned)
         receipt = commit_submission(root, manifest=manifest, outcome=outcome,
                                     candidates=result.candidates, received_at=received_at,
-                                    file_names=file_names)
+                                    file_names=file_names, scan_skipped=scan and resumed)
         if receipt is None:
             return _answer_duplicate(root, Outcome(
                 submission_id=outcome.submission_id, agency=outcome.agency,
