@@ -54,6 +54,23 @@ def test_surname_alone_is_found_after_the_full_name(engine):
     assert out["lessons_learned"] == "[PERSON-1] was calm."
 
 
+def test_surname_that_is_a_rank_or_stop_word_propagates_where_a_person_stands(engine):
+    # "Major" and "Still" are ranks and stop words: alone they name no one, but after the
+    # full names they are the surnames wherever a person stands (before a verb people do,
+    # after "asked"), in every field; as a rank before a name or a plain word they stay.
+    out = _deid(
+        engine,
+        "We spoke to Tom Major outside. Major was upset. Mary Still waited; Still, he ran.",
+        "Later I asked Major. Major Smith said Still was right. The Major said no.",
+    )
+    assert out["narrative"] == (
+        "We spoke to [PERSON-1] outside. [PERSON-1] was upset. [PERSON-2] waited; Still, he ran."
+    )
+    assert out["lessons_learned"] == (
+        "Later I asked [PERSON-1]. Major [PERSON-3] said [PERSON-2] was right. The Major said no."
+    )
+
+
 def test_rank_and_surname_and_capitals_propagate(engine):
     out = _deid(engine, "Deputy Okonkwo-Reyes took the rear. Later DEPUTY OKONKWO-REYES said so.")
     assert "Okonkwo" not in out["narrative"] and "OKONKWO" not in out["narrative"]

@@ -43,6 +43,28 @@ def person_name_words(surface: str) -> list[str]:
     return words
 
 
+def guarded_surnames(surface: str) -> list[str]:
+    """Rank and stop words that stand as the surname of a found full name ("Tom Major",
+    "Mary Still", "Minh Do"): left out by :func:`person_name_words`, they spread only to
+    mentions where a person stands (see :func:`propagate`)."""
+    tokens = [m.group().rstrip("'’-") for m in _NAME_TOKEN.finditer(surface)]
+    out = []
+    for prev, word in zip(tokens, tokens[1:], strict=False):
+        low = word.lower()
+        if len(word) < 2 or not word[0].isupper() or low in _ROLES or low in ACRONYMS:
+            continue
+        # After a rank or a stop word the word is no surname ("Sergeant Major", "and Still").
+        if is_rank(prev) or prev.lower() in STOP_WORDS:
+            continue
+        if low in STOP_WORDS or is_rank(word):
+            out.append(word)
+    return out
+
+
+# A rank before a name ("Major Smith", "Major [PERSON-1]"): the word is the rank there.
+_BEFORE_A_NAME = re.compile(r"[ \t]+(?:[A-Z]|\[[A-Z])")
+
+
 def _alternation(words: Sequence[str], flags: int = 0) -> re.Pattern[str] | None:
     if not words:
         return None
@@ -124,6 +146,7 @@ def propagate(
         The input detections plus the propagated ones (overlaps not yet resolved).
     """
     name_words: list[str] = []
+    guarded: set[str] = set()
     exact: dict[str, tuple[str, str]] = {}
     for field, found in detections.items():
         text = texts[field]
@@ -134,6 +157,8 @@ def propagate(
                     name_words.append(word)
                     if len(word) > 2:
                         name_words.append(word.upper())
+                for word in guarded_surnames(surface):
+                    guarded.update((word, word.upper()))
             else:
                 stripped = surface.strip()
                 if len(stripped) >= 3 and stripped.lower() not in STOP_WORDS:
@@ -147,6 +172,7 @@ def propagate(
     # Other capitalisations of name words of 3+ letters are looked at one by one below.
     person_rx = _alternation(name_words, re.IGNORECASE if is_common_word else 0)
     exact_rx = _alternation(list(exact))
+    guarded_rx = _alternation(sorted(guarded))
     out: dict[str, list[Detection]] = {}
     for field, text in texts.items():
         found = list(detections.get(field, ()))
@@ -177,6 +203,16 @@ def propagate(
                 ):
                     continue  # "Al" the man vs "Al" at a sentence start: too short to trust
                 found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
+        if guarded_rx is not None:
+            # "Tom Major ... Major was upset": the surname alone where a person stands, and
+            # never as the rank before a name ("Major Smith" keeps its rank readable).
+            for m in guarded_rx.finditer(text):
+                if any(s <= m.start() and m.end() <= e for s, e, _ in people):
+                    continue
+                if _BEFORE_A_NAME.match(text, m.end()):
+                    continue
+                if _in_name_slot(text, m.start(), m.end()):
+                    found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
         if exact_rx is not None:
             for m in exact_rx.finditer(text):
                 kind, source = exact[m.group()]

@@ -1,7 +1,8 @@
 """Typed, consistent replacement: ``[PERSON-1]`` is the same person in every field.
 
 Mentions of one person are clustered by their name words: "Sgt. Ana Diaz", "Diaz", "DIAZ"
-and "Ofc. Diaz" share the word "diaz" and become the same placeholder. Other identifiers
+and "Ofc. Diaz" share the word "diaz" and become the same placeholder, as "Tom Major" and
+"Major" share a surname that is also a rank. Other identifiers
 are the same when their text is the same up to case, spacing and punctuation. Numbers are
 given per type in order of first appearance (narrative first, then lessons learned).
 """
@@ -12,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
-from nearmiss_lab.deid.propagate import person_name_words
+from nearmiss_lab.deid.propagate import guarded_surnames, person_name_words
 from nearmiss_lab.deid.types import Detection, ReplacedSpan
 
 PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]{0,31}-\d+\]")
@@ -58,8 +59,16 @@ def replace_with_spans(
     person_of: dict[tuple[str, int], int] = {}
     clusters: list[set[str]] = []
     people = [(f, d) for f, d in mentions if d.entity_type == "PERSON"]
+    # A rank or stop word standing as a surname ("Tom Major") is one of the name's words, so
+    # that "Major" alone joins "Tom Major".
     words_of = {
-        (f, d.start): {w.casefold() for w in person_name_words(texts[f][d.start : d.end])}
+        (f, d.start): {
+            w.casefold()
+            for w in (
+                person_name_words(texts[f][d.start : d.end])
+                + guarded_surnames(texts[f][d.start : d.end])
+            )
+        }
         or {texts[f][d.start : d.end].casefold()}
         for f, d in people
     }
