@@ -70,15 +70,152 @@ def test_store_from_the_environment_and_store_info(tmp_path):
     assert data["store"] == str(tmp_path / "envstore")
     assert {k: (v["version"], v["rows"]) for k, v in data["tables"].items()} == {
         "incidents": (1, 2), "submissions": (1, 1), "quarantine": (0, 0), "receipts": (1, 1)}
-    assert data["periods"] == {"first": "2024-01", "last": "2024-02", "months": 2}
+    assert data["periods"] == {"first": "2024-01", "last": "2024-02", "months": 2,
+                               "zero_report_months": []}
+    assert (data["published_version"], data["incomplete_ingests"],
+            data["pending_journals"]) == (1, [], 0)
     text = run("store", "info", env=env).output.splitlines()
-    assert text[2:7] == [
+    assert text[2:10] == [
         "table        version      rows",
         "incidents          1         2",
         "submissions        1         1",
         "quarantine         0         0",
         "receipts           1         1",
+        "",
+        "published   incidents version 1",
+        "periods     2024-01 .. 2024-02 (2 months with incidents)",
     ]
+
+
+def test_store_info_counts_zero_report_months_as_periods(tmp_path):
+    # A zero-record submission is coverage: its months are in the store's periods even
+    # though no incident occurred in them.
+    store = tmp_path / "store"
+    zero = write_submission(tmp_path / "z", [], period=("2024-07", "2024-08"))
+    assert run("ingest", zero, "--store", store, "--no-scan").exit_code == 0
+    data = json.loads(run("store", "info", "--store", store, "--json").output)
+    assert data["periods"] == {"first": "2024-07", "last": "2024-08", "months": 0,
+                               "zero_report_months": ["2024-07", "2024-08"]}
+    assert run("ingest", write_submission(tmp_path / "s", [make_incident(0)]), "--store",
+               store, "--no-scan").exit_code == 0
+    data = json.loads(run("store", "info", "--store", store, "--json").output)
+    assert data["periods"] == {"first": "2024-01", "last": "2024-08", "months": 1,
+                               "zero_report_months": ["2024-07", "2024-08"]}
+    text = run("store", "info", "--store", store).output
+    assert ("periods     2024-01 .. 2024-08 (1 months with incidents; zero reports for "
+            "2024-07, 2024-08)") in text.splitlines()
+
+
+class _LockTakenAfterFirstFolder:
+    """The store lock as ingest takes it, except that from the second ingest on another
+    writer (a real thread holding the real lock) has it, and the wait is short."""
+
+    def __init__(self, store):
+        import threading
+
+        from nearmiss_lab.store import tables
+
+        self.real = tables.store_lock
+        self.store, self.calls = store, 0
+        self.locked, self.release = threading.Event(), threading.Event()
+        self.holder = threading.Thread(target=self._hold)
+
+    def _hold(self):
+        with self.real(self.store):
+            self.locked.set()
+            self.release.wait(60)
+
+    def __call__(self, root, *, timeout=600.0):
+        self.calls += 1
+        if self.calls == 2:
+            self.holder.start()
+            assert self.locked.wait(30)
+        return self.real(root, timeout=0.2 if self.calls >= 2 else timeout)
+
+    def stop(self):
+        self.release.set()
+        if self.holder.is_alive():
+            self.holder.join(30)
+
+
+def test_a_store_failure_in_one_folder_prints_what_landed_then_a_coded_error(
+        tmp_path, monkeypatch):
+    # The store lock is held by another writer when the run reaches its second folder: the
+    # first folder's receipt is printed, then a coded error; exit 2, no traceback.
+    import nearmiss_lab.ingest.commit as commit
+    from nearmiss_lab.store import init_store, load_table
+
+    store = init_store(tmp_path / "store")
+    first, second, third = (write_submission(tmp_path / n, [make_incident(i)])
+                            for i, n in enumerate("abc"))
+    for args in ([first, second, third], [second, third, "--json"]):
+        lock = _LockTakenAfterFirstFolder(store)
+        monkeypatch.setattr(commit, "store_lock", lock)
+        try:
+            result = CliRunner().invoke(main, ["ingest", *map(str, args), "--store",
+                                               str(store), "--no-scan"])
+        finally:
+            lock.stop()
+        assert result.exit_code == 2, result.output
+        assert "Traceback" not in result.output + result.stderr
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        if "--json" in args:
+            # the list of what landed, then the error for the third folder
+            assert [r["status"] for r in json.loads(result.stdout)] == ["accepted"]
+            assert result.stderr.startswith(f"error: {third}: ingest-store-locked: ")
+            continue
+        assert result.stdout.splitlines()[0].startswith(f"{first}: accepted (1)")
+        assert str(second) not in result.stdout
+        assert result.stderr.splitlines() == [
+            f"error: {second}: ingest-store-locked: TimeoutError: store {store} is locked by "
+            "another writer; 1 folder(s) before it were stored, this one did not finish "
+            "(what it committed is completed by the next ingest or `nearmiss store "
+            "recover`), 1 after it not attempted"]
+        assert load_table(store, "submissions").collect().height == 1
+
+
+def test_a_resent_folder_with_an_altered_records_file_is_a_hash_mismatch(tmp_path):
+    folder = write_submission(tmp_path / "s", [make_incident(0), make_incident(1)])
+    store = tmp_path / "store"
+    assert run("ingest", folder, "--store", store, "--no-scan").exit_code == 0
+    data = (folder / "records.jsonl").read_bytes()
+    (folder / "records.jsonl").write_bytes(data.replace(b'"OH"', b'"TX"', 1))
+    result = run("ingest", folder, "--store", store, "--no-scan", "--json")
+    assert result.exit_code == 1, result.output
+    receipt = json.loads(result.output)
+    assert (receipt["status_code"], [i["code"] for i in receipt["issues"]]) == (
+        -12, ["submission-hash-mismatch"])
+
+
+def test_store_recover_completes_a_killed_ingest_and_then_has_nothing_to_do(tmp_path):
+    from test_ingest_crash import run_child
+
+    from nearmiss_lab.store import load_incidents
+
+    folder = write_submission(tmp_path / "s", [make_incident(0), make_incident(1)])
+    store = tmp_path / "store"
+    assert run_child(folder, store, crash_at="after-quarantine").returncode == -9
+    sid = json.loads((folder / "manifest.json").read_text())["submission_id"]
+    info = json.loads(run("store", "info", "--store", store, "--json").output)
+    assert (info["published_version"], info["pending_journals"]) == (0, 1)
+    assert info["incomplete_ingests"] == [{"ingest_id": info["incomplete_ingests"][0][
+        "ingest_id"], "submission_id": sid, "incidents_version": 1}]
+    text = run("store", "info", "--store", store).output.splitlines()
+    assert text[8:10] == [
+        "published   incidents version 0",
+        f"  incomplete ingest of {sid} (incidents version 1): not published until "
+        "`nearmiss store recover` or the next ingest completes it"]
+    assert load_incidents(store).collect().height == 0  # not published yet
+    result = run("store", "recover", "--store", store)
+    assert (result.exit_code, result.output) == (0, f"{sid}: completed (accepted)\n")
+    assert load_incidents(store).collect().height == 2
+    info = json.loads(run("store", "info", "--store", store, "--json").output)
+    assert (info["published_version"], info["incomplete_ingests"],
+            info["pending_journals"]) == (1, [], 0)
+    assert run("store", "recover", "--store", store).output == "nothing to recover\n"
+    assert json.loads(run("store", "recover", "--store", store, "--json").output) == []
+    missing = CliRunner().invoke(main, ["store", "recover", "--store", str(tmp_path / "no")])
+    assert missing.exit_code == 2
 
 
 def test_store_info_on_a_missing_store_exits_2(tmp_path):

@@ -156,7 +156,8 @@ def test_store_info_reports_agencies_periods_and_statuses(store):
         "exists": True, "version": 1, "rows": 4, "updated_ms": 0}
     assert [(a["agency"], a["incidents"]) for a in info["agencies"]] == [
         ("AG-NORTH", 3), ("AG-SOUTH", 1)]
-    assert info["periods"] == {"first": "2024-01", "last": "2024-05", "months": 4}
+    assert info["periods"] == {"first": "2024-01", "last": "2024-05", "months": 4,
+                               "zero_report_months": []}
     json.dumps(info)  # JSON-ready
 
 

@@ -9,6 +9,7 @@ import click
 from nearmiss_lab.cli._common import (
     EXIT_INVALID,
     EXIT_OK,
+    EXIT_USAGE,
     InputError,
     emit_json,
     json_option,
@@ -94,13 +95,15 @@ def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: boo
 
     Exit status: 0 when every submission was accepted (possibly with warnings) or was a
     duplicate, 1 when any was rejected or had records rejected or quarantined, 2 on
-    unreadable input or an unavailable scan engine (e.g. the spaCy model is not installed).
+    unreadable input, an unavailable scan engine (e.g. the spaCy model is not installed) or
+    a store that could not be written (the receipts of the folders before it are printed,
+    then the coded error).
     """
     import os
 
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     from nearmiss_lab.config import ModelNotInstalledError
-    from nearmiss_lab.ingest import IngestLimits, ScanUnavailableError, ingest_many
+    from nearmiss_lab.ingest import IngestAborted, IngestLimits, ScanUnavailableError, ingest_many
 
     path = settings(store=store).store
     limits = IngestLimits()
@@ -108,19 +111,33 @@ def ingest_command(submissions: tuple[str, ...], store: str | None, as_json: boo
         limits = IngestLimits(max_line_bytes=limits.max_line_bytes,
                               max_expanded_bytes=max_expanded_bytes)
     bar = _ScanBar()
+    aborted: IngestAborted | None = None
     try:
         receipts = ingest_many(submissions, path, scan=not no_scan, min_score=min_score,
                                limits=limits, on_scan=bar.update)
     except (ScanUnavailableError, ModelNotInstalledError) as exc:
         # The scan engine is checked before the first folder is read: exit 2, store untouched.
         raise InputError(str(exc)) from None
+    except IngestAborted as exc:
+        aborted, receipts = exc, exc.receipts  # what landed is still answered
     finally:
         bar.close()
     if as_json:
-        emit_json(receipts[0] if len(receipts) == 1 else receipts)
+        if len(submissions) > 1:
+            emit_json(receipts)
+        elif receipts:
+            emit_json(receipts[0])
     else:
-        for folder, receipt in zip(submissions, receipts, strict=True):
+        for folder, receipt in zip(submissions, receipts, strict=False):
             click.echo(format_receipt(receipt, folder))
+    if aborted is not None:
+        skipped = len(submissions) - len(receipts) - 1
+        click.echo(f"error: {aborted.folder}: {aborted.code}: {aborted.reason}; "
+                   f"{len(receipts)} folder(s) before it were stored, this one did not finish "
+                   "(what it committed is completed by the next ingest or `nearmiss store "
+                   "recover`)" + (f", {skipped} after it not attempted" if skipped else ""),
+                   err=True)
+        raise SystemExit(EXIT_USAGE)
     failing = any(r["status"] in FAILING_STATUSES for r in receipts)
     raise SystemExit(EXIT_INVALID if failing else EXIT_OK)
 

@@ -62,6 +62,17 @@ INGEST_CODES: tuple[IngestCode, ...] = (
     IngestCode("ingest-duplicate-submission", _W, "Submission already ingested",
                "This submission id with the same records file was already stored; nothing "
                "changed."),
+    # Not about the submission, so never in a receipt: how `nearmiss ingest` names the
+    # failure that stopped a run after the folders before it were stored.
+    IngestCode("ingest-store-locked", _F, "Store locked",
+               "Another writer held the store's lock past the timeout; this folder was not "
+               "ingested (nothing of it stored) and later folders were not attempted. The "
+               "folders before it were stored and their receipts printed. Run it again."),
+    IngestCode("ingest-store-error", _F, "Store or system error",
+               "Writing the store failed for a reason outside the submission (a file-system "
+               "or Delta Lake error, an ingest left without its recovery journal); this folder "
+               "and later ones were not stored, the folders before it were. No receipt is "
+               "written; `nearmiss store info` shows the store's state."),
 )
 
 CODES: dict[str, IngestCode] = {c.code: c for c in INGEST_CODES}

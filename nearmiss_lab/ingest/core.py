@@ -289,6 +289,32 @@ def _answer_duplicate(store: Path, outcome: Outcome, manifest: dict[str, Any],
     return receipt
 
 
+class IngestAborted(RuntimeError):
+    """A folder failed for a reason outside its submission; the folders before it landed.
+
+    Attributes
+    ----------
+    receipts : list of dict
+        Receipts of the folders ingested before the failure (stored).
+    folder : str
+        The folder that failed (nothing of it is stored beyond what recovery completes).
+    code : str
+        ``ingest-store-locked`` (the lock timed out) or ``ingest-store-error``.
+    reason : str
+        The failure's type and message (about the store or the system, never record text).
+    """
+
+    def __init__(self, receipts: list[dict[str, Any]], folder: str, cause: BaseException
+                 ) -> None:
+        self.receipts = receipts
+        self.folder = folder
+        self.code = ("ingest-store-locked" if isinstance(cause, TimeoutError)
+                     else "ingest-store-error")
+        text = str(cause)
+        self.reason = f"{type(cause).__name__}: {text[:300]}" if text else type(cause).__name__
+        super().__init__(f"{folder}: {self.code}: {self.reason}")
+
+
 def ingest_many(folders: Iterable[str | os.PathLike[str]],
                 store: str | os.PathLike[str] | None = None, **options: Any
                 ) -> list[dict[str, Any]]:
@@ -296,7 +322,20 @@ def ingest_many(folders: Iterable[str | os.PathLike[str]],
 
     ``options`` are those of :func:`ingest_submission`; the residual-scan engine is built
     once and shared.
+
+    Raises
+    ------
+    IngestAborted
+        A folder failed for a reason outside its submission (the store lock timed out, a
+        file-system or Delta error); the exception carries the earlier folders' receipts
+        and later folders are not attempted.
     """
     if options.get("scan", True) and options.get("scanner") is None:
         options["scanner"] = default_scanner(options.pop("min_score", None))
-    return [ingest_submission(folder, store, **options) for folder in folders]
+    receipts: list[dict[str, Any]] = []
+    for folder in folders:
+        try:
+            receipts.append(ingest_submission(folder, store, **options))
+        except Exception as exc:  # a data problem is a receipt, never an exception
+            raise IngestAborted(receipts, str(folder), exc) from exc
+    return receipts

@@ -36,6 +36,7 @@ import polars as pl
 
 from nearmiss_lab.store.read import load_table
 from nearmiss_lab.store.tables import (
+    PENDING_DIR,
     append_rows,
     commit_version,
     committed_by,
@@ -43,7 +44,6 @@ from nearmiss_lab.store.tables import (
     store_lock,
 )
 
-PENDING_DIR = "_pending"
 JOURNAL_VERSION = 1
 
 #: Fault injection for the crash-safety tests: the ingest SIGKILLs itself at this point.

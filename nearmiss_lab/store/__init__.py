@@ -10,6 +10,9 @@ Tables (see :mod:`nearmiss_lab.store.schema`): ``incidents`` (accepted records, 
 Every write is one atomic Delta commit; ``load_incidents(version=N)`` reads exactly what
 version ``N`` held, which is how a bulletin that cites its version is rebuilt;
 ``snapshot_versions(store, N)`` names the version of every other table that goes with it.
+With no version, readers get the *published* version (``published_version``): the latest,
+unless an ingest is still committing or was killed between its commits and not yet
+recovered (``incomplete_ingests``; ``nearmiss store info`` lists them).
 The default location is ``$NEARMISS_STORE``, else ``./store``.
 """
 
@@ -26,7 +29,7 @@ from nearmiss_lab.store.schema import (
     incident_to_row,
     row_to_incident,
 )
-from nearmiss_lab.store.snapshot import snapshot_versions
+from nearmiss_lab.store.snapshot import incomplete_ingests, published_version, snapshot_versions
 from nearmiss_lab.store.tables import (
     StoreNotFoundError,
     append_rows,
@@ -47,9 +50,11 @@ __all__ = [
     "content_hash",
     "incident_key",
     "incident_to_row",
+    "incomplete_ingests",
     "init_store",
     "load_incidents",
     "load_table",
+    "published_version",
     "resolve_store",
     "row_to_incident",
     "snapshot_versions",

@@ -64,7 +64,10 @@ def load_incidents(
         Keep only these agency pseudonyms.
     version : int, optional
         Version of the ``incidents`` table to read. Reading at a version returns exactly the
-        rows that version held, so a bulletin that names its version can be rebuilt.
+        rows that version held, so a bulletin that names its version can be rebuilt. When
+        None, the published version (:func:`~nearmiss_lab.store.snapshot.published_version`):
+        the latest, except that an ingest still committing, or killed between its commits
+        and not yet recovered, is not seen until its ledger row is written.
 
     Returns
     -------
@@ -80,8 +83,12 @@ def load_incidents(
     >>> from nearmiss_lab.store import load_incidents                     # doctest: +SKIP
     >>> load_incidents("store", since="2024-01", agencies=["AG-NORTH"]).collect()  # doctest: +SKIP
     """
+    from nearmiss_lab.store.snapshot import published_version
+
     _check_month("since", since)
     _check_month("until", until)
+    if version is None:
+        version = published_version(store)
     lf = load_table(store, "incidents", version=version)
     if since is not None:
         lf = lf.filter(pl.col("occurred_month") >= since)
@@ -93,7 +100,16 @@ def load_incidents(
 
 
 def store_version(store: StorePath = None, table: str = "incidents") -> int:
-    """Return the latest version of ``table`` (the number a receipt or bulletin cites)."""
+    """Return the version of ``table`` a reader should cite (a receipt, a bulletin).
+
+    The latest version, except for ``incidents``: its published version
+    (:func:`~nearmiss_lab.store.snapshot.published_version`), which leaves out an ingest
+    whose ledger row is not written yet. ``store_info`` shows both.
+    """
+    if table == "incidents":
+        from nearmiss_lab.store.snapshot import published_version
+
+        return published_version(store)
     return int(open_table(store, table).version())
 
 
@@ -108,6 +124,16 @@ def _table_summary(store: StorePath, table: str) -> dict[str, Any]:
     return {"exists": True, "version": version, "rows": int(rows), "updated_ms": updated}
 
 
+def _months(start: str, end: str) -> list[str]:
+    """Every ``YYYY-MM`` from ``start`` to ``end`` inclusive."""
+    year, month = int(start[:4]), int(start[5:7])
+    out = []
+    while f"{year:04d}-{month:02d}" <= end:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def store_info(store: StorePath = None) -> dict[str, Any]:
     """Summarise the store: tables with versions and row counts, agencies and periods.
 
@@ -115,10 +141,18 @@ def store_info(store: StorePath = None) -> dict[str, Any]:
     -------
     dict
         ``{"store": path, "tables": {name: {exists, version, rows, updated_ms}},
+        "published_version": int, "incomplete_ingests": [{ingest_id, submission_id,
+        incidents_version}], "pending_journals": int,
         "agencies": [{agency, incidents, submissions, first_month, last_month}],
-        "periods": {first, last, months}, "statuses": {status: submissions}}``.
-        Counts and pseudonyms only, never incident text.
+        "periods": {first, last, months, zero_report_months}, "statuses": {status: n}}``.
+        Tables are described as they are; agencies and periods as readers see them (the
+        published incidents, the ledger). ``periods`` spans the months with incidents and
+        the months of zero-record submissions (``months`` counts the former,
+        ``zero_report_months`` lists the latter). Counts and pseudonyms only, never text.
     """
+    from nearmiss_lab.store.snapshot import incomplete_ingests, published_version
+    from nearmiss_lab.store.tables import PENDING_DIR
+
     root = resolve_store(store)
     if not root.is_dir():
         from nearmiss_lab.store.tables import StoreNotFoundError
@@ -127,13 +161,19 @@ def store_info(store: StorePath = None) -> dict[str, Any]:
     info: dict[str, Any] = {"store": str(root), "tables": {}}
     for table in TABLES:
         info["tables"][table] = _table_summary(root, table)
+    pending = root / PENDING_DIR
+    info["pending_journals"] = len(list(pending.glob("*.json"))) if pending.is_dir() else 0
 
     per_agency: dict[str, dict[str, Any]] = {}
-    periods: dict[str, Any] = {"first": None, "last": None, "months": 0}
+    incident_months: list[str] = []
+    info["published_version"] = None
+    info["incomplete_ingests"] = []
     if info["tables"]["incidents"]["exists"]:
+        info["published_version"] = published_version(root)
+        info["incomplete_ingests"] = incomplete_ingests(root)
+        published = load_table(root, "incidents", version=info["published_version"])
         inc = (
-            load_table(root, "incidents")
-            .group_by("agency")
+            published.group_by("agency")
             .agg(
                 pl.len().alias("incidents"),
                 pl.col("occurred_month").min().alias("first_month"),
@@ -143,12 +183,10 @@ def store_info(store: StorePath = None) -> dict[str, Any]:
         )
         for row in inc.iter_rows(named=True):
             per_agency[row["agency"]] = {**row, "submissions": 0}
-        months = (
-            load_table(root, "incidents").select(pl.col("occurred_month").unique()).collect()
-        )["occurred_month"].drop_nulls().sort()
-        if len(months):
-            periods = {"first": months[0], "last": months[-1], "months": len(months)}
+        incident_months = (published.select(pl.col("occurred_month").unique()).collect()
+                           )["occurred_month"].drop_nulls().to_list()
     statuses: dict[str, int] = {}
+    zero_months: set[str] = set()
     if info["tables"]["submissions"]["exists"]:
         sub = load_table(root, "submissions").collect()
         for row in sub.group_by("agency").agg(pl.len().alias("n")).iter_rows(named=True):
@@ -159,7 +197,15 @@ def store_info(store: StorePath = None) -> dict[str, Any]:
             entry["submissions"] = int(row["n"])
         for row in sub.group_by("status").agg(pl.len().alias("n")).iter_rows(named=True):
             statuses[row["status"]] = int(row["n"])
+        zeros = sub.filter(pl.col("received") == 0).select("period_start", "period_end")
+        for start, end in zeros.iter_rows():
+            if start and end and _YEAR_MONTH.match(start) and _YEAR_MONTH.match(end):
+                zero_months.update(_months(start, end))
+    months = sorted(set(incident_months) | zero_months)
     info["agencies"] = [per_agency[a] for a in sorted(per_agency)]
-    info["periods"] = periods
+    info["periods"] = {"first": months[0] if months else None,
+                       "last": months[-1] if months else None,
+                       "months": len(set(incident_months)),
+                       "zero_report_months": sorted(zero_months)}
     info["statuses"] = dict(sorted(statuses.items()))
     return info

@@ -25,8 +25,16 @@ Each table's version is the longest prefix of its history whose commits all belo
 finished, the answer never changes, whatever is written later: that is what lets a bulletin
 be rebuilt exactly from the version it cites. So the versions are resolved while no ingest
 is committing (a shared lock on the writers' lock file, held for the few milliseconds it
-takes to read the histories); only an ingest killed between its commits and not yet run
-again leaves a version whose bookkeeping is still to come.
+takes to read the histories).
+
+An ingest killed after its ``incidents`` commit leaves a version whose bookkeeping is still
+to come until the next writer completes it from its journal
+(:mod:`nearmiss_lab.ingest.journal`). Such an ingest is *incomplete* (an ``incidents``
+commit whose tag has no ``submissions`` commit), and the *published* version
+(:func:`published_version`) stops before the first incomplete one: the default of
+:func:`snapshot_versions`, :func:`~nearmiss_lab.store.load_incidents` and
+:func:`~nearmiss_lab.store.store_version`. A bulletin built during the gap therefore cites
+a version that is complete, and rebuilding it after the recovery gives the same bulletin.
 """
 
 from __future__ import annotations
@@ -101,6 +109,52 @@ def no_commit_in_progress(store: StorePath, *, timeout: float = 600.0) -> Iterat
         os.close(fd)
 
 
+def _incomplete(incidents: list[Commit], ledger: list[Commit]) -> list[Commit]:
+    done = {c.ingest_id for c in ledger if c.ingest_id}
+    return [c for c in incidents if c.ingest_id and c.ingest_id not in done]
+
+
+def _published(incidents: list[Commit], ledger: list[Commit]) -> int:
+    pending = _incomplete(incidents, ledger)
+    return pending[0].version - 1 if pending else incidents[-1].version
+
+
+def published_version(store: StorePath = None) -> int:
+    """Return the latest ``incidents`` version whose ingests have all completed.
+
+    An ingest is complete once its ledger row is written (the last of its commits). The
+    latest version is the answer unless an ingest is committing right now or was killed
+    after its ``incidents`` commit and not yet recovered; the answer is then the version
+    just before that ingest's commit.
+
+    Raises
+    ------
+    StoreNotFoundError
+        The store has no ``incidents`` table.
+    """
+    # incidents first: a ledger commit read after it can only complete more of it
+    incidents = table_commits(store, "incidents")
+    if not incidents:
+        open_table(store, "incidents")  # raises StoreNotFoundError with the usual message
+    return _published(incidents, table_commits(store, "submissions"))
+
+
+def incomplete_ingests(store: StorePath = None) -> list[dict[str, object]]:
+    """Ingests with an ``incidents`` commit and no ledger row yet, oldest first.
+
+    Each is ``{ingest_id, submission_id, incidents_version}``: an ingest committing right
+    now, or one killed between its commits that the next writer (any ingest, or
+    ``nearmiss store recover``) completes.
+    """
+    if not table_exists(store, "incidents"):
+        return []
+    history = {int(h["version"]): h for h in open_table(store, "incidents").history()}
+    pending = _incomplete(table_commits(store, "incidents"), table_commits(store, "submissions"))
+    return [{"ingest_id": c.ingest_id,
+             "submission_id": history[c.version].get("nearmiss.submission_id"),
+             "incidents_version": c.version} for c in pending]
+
+
 def snapshot_versions(store: StorePath, incidents_version: int | None = None
                       ) -> dict[str, int | None]:
     """Return the version of every table that goes with one ``incidents`` version.
@@ -110,7 +164,8 @@ def snapshot_versions(store: StorePath, incidents_version: int | None = None
     store : path, optional
         Store folder; default ``$NEARMISS_STORE``, else ``./store``.
     incidents_version : int, optional
-        ``incidents`` version to pin; the latest when None or negative.
+        ``incidents`` version to pin; the published one (:func:`published_version`, the
+        latest unless an ingest is incomplete) when None or negative.
 
     Returns
     -------
@@ -138,7 +193,8 @@ def snapshot_versions(store: StorePath, incidents_version: int | None = None
             open_table(store, "incidents")  # raises StoreNotFoundError with the usual message
         others = {t: table_commits(store, t) for t in TABLES if t != "incidents"}
     latest = incidents[-1].version
-    v = latest if incidents_version is None or incidents_version < 0 else incidents_version
+    v = (_published(incidents, others["submissions"])
+         if incidents_version is None or incidents_version < 0 else incidents_version)
     if v > latest:
         raise ValueError(f"incidents has versions 0..{latest}; version {v} does not exist")
     # Which incidents version each ingest landed at: the clock-free order of tagged commits.

@@ -22,6 +22,8 @@ from nearmiss_lab.config import Settings
 from nearmiss_lab.store.schema import TABLE_SCHEMAS, TABLES
 
 LOCK_NAME = "_nearmiss.lock"
+# Recovery journals of ingests between their commits (nearmiss_lab.ingest.journal).
+PENDING_DIR = "_pending"
 # Commit-info key naming the ingest that made a commit (to find "the version it landed at").
 INGEST_METADATA_KEY = "nearmiss.ingest_id"
 
