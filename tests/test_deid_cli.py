@@ -96,6 +96,50 @@ def test_bad_rows_are_reported_with_row_numbers_and_left_out(synth_small, tmp_pa
     assert manifest["deidentification"]["entities"] == summary["entities"]
 
 
+def _jsonl_export(synth_small: Path, tmp_path: Path, edit) -> tuple[Path, Path, str]:
+    entry = _agency(synth_small, ".jsonl")
+    lines = (synth_small / entry["export"]).read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    edit(records)
+    export = tmp_path / "export.jsonl"
+    # json.dumps escapes every non-ASCII character, lone surrogates included ("\ud800").
+    export.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return export, synth_small / entry["mapping"], entry["agency"]
+
+
+def test_half_a_surrogate_pair_and_an_overlong_narrative_reject_only_their_rows(
+    synth_small, tmp_path
+):
+    # Each of these aborted the whole submission: the lone surrogate when records.jsonl was
+    # written (UnicodeEncodeError), the narrative over spaCy's 1,000,000 characters in the NER.
+    def spoil(records):
+        records[1]["report"]["narrative"] += f" {LAST}\ud800 went in."
+        records[3]["report"]["narrative"] = f"{LAST} waited. " * 60_000
+
+    export, mapping, agency = _jsonl_export(synth_small, tmp_path, spoil)
+    assert "\\ud800" in export.read_text(encoding="utf-8")
+    out = tmp_path / "submission"
+    result = _run(
+        "deidentify", export, "--mapping", mapping, "--agency", agency, "--out", out, "--json"
+    )
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rejected_rows"] == [2, 4]
+    issues = summary["issues"]
+    blocking = {(i["line"], i["code"], i["pointer"]) for i in issues if i["severity"] != "warning"}
+    assert blocking == {
+        (2, "intake-bad-character", "/narrative"),
+        (4, "intake-text-too-long", "/narrative"),
+    }
+    assert summary["written"] == summary["rows"] - 2 > 0
+    for stream in (result.stdout, result.stderr):
+        assert LAST not in stream and "\\ud800" not in stream.lower()
+    written = (out / "records.jsonl").read_text(encoding="utf-8")
+    assert len(written.splitlines()) == summary["written"] and LAST not in written
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["record_count"] == summary["written"]
+
+
 def test_mapping_of_another_agency_is_a_usage_error(synth_small, tmp_path):
     export, mapping, _ = _csv_export(synth_small, tmp_path, lambda h, b: None)
     result = _run(

@@ -363,6 +363,49 @@ def test_repeated_json_keys_reject_only_their_row(tmp_path: Path) -> None:
     assert CANARY not in repr(out)
 
 
+def test_half_a_surrogate_pair_rejects_only_its_row(tmp_path: Path) -> None:
+    # "\ud800" (or its low half alone) in a JSON string decodes to a lone surrogate, which
+    # cannot be written as UTF-8; a complete pair is an ordinary character.
+    lines = [json.dumps(_json_record()), json.dumps(_json_record(Narr=f"{CANARY} \ud800")),
+             json.dumps(_json_record(Call=["Arrest\udfff"])),
+             json.dumps(_json_record(Narr="a pair \ud83d\ude00 is fine"))]
+    assert "\\ud800" in lines[1]
+    export = tmp_path / "e.jsonl"
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = _rows(export, _json_mapping("jsonl"))
+    assert [(r.row, r.draft is None, _codes(r)) for r in out] == [
+        (1, False, []), (2, True, [("intake-bad-character", "/narrative")]),
+        (3, True, [("intake-bad-character", "/activities")]), (4, False, [])]
+    assert out[3].draft["narrative"] == "a pair \U0001f600 is fine"
+    assert CANARY not in repr([i.to_dict() for r in out for i in r.issues])
+    array = tmp_path / "e.json"
+    array.write_text("[" + ",".join(lines) + "]", encoding="utf-8")
+    assert [r.draft is None for r in _rows(array, _json_mapping("json"))] == [
+        False, True, True, False]
+
+
+def test_free_text_longer_than_the_schema_allows_rejects_its_row_before_deid(
+    tmp_path: Path,
+) -> None:
+    from nearmiss_lab.intake.convert import free_text_limits
+
+    limit = load_schema("incident", "1.0.0")["properties"]["narrative"]["maxLength"]
+    assert free_text_limits()["narrative"] == limit
+    lessons = load_schema("incident", "1.0.0")["properties"]["lessons_learned"]["maxLength"]
+    rows = [GOOD[:7] + ["n" * limit, "l" * lessons], GOOD[:7] + ["n" * (limit + 1), ""],
+            GOOD[:7] + ["x", "l" * (lessons + 1)]]
+    out = _rows(_csv(tmp_path / "e.csv", rows), mapping_from_dict(_mapping()))
+    assert [(r.row, r.draft is None, _codes(r)) for r in out] == [
+        (1, False, []), (2, True, [("intake-text-too-long", "/narrative")]),
+        (3, True, [("intake-text-too-long", "/lessons_learned")])]
+    # Past spaCy's 1,000,000 characters (a CSV field that long is already unreadable to the
+    # csv module, intake-bad-row).
+    export = tmp_path / "e.jsonl"
+    export.write_text(json.dumps(_json_record(Narr="n" * 1_000_001)) + "\n", encoding="utf-8")
+    assert [_codes(r) for r in _rows(export, _json_mapping("jsonl"))] == [
+        [("intake-text-too-long", "/narrative")]]
+
+
 def test_repeated_csv_header_of_a_mapped_column_rejects_every_row(tmp_path: Path) -> None:
     header = HEADER + ["N"]  # the officers-on-scene column twice
     export = _csv(tmp_path / "e.csv", [GOOD + ["9"], GOOD + ["9"]], header)

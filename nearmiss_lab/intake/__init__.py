@@ -57,6 +57,11 @@ __all__ = [
 MESSAGES: dict[str, tuple[str, str]] = {
     "intake-bad-encoding": ("the row holds bytes that are not valid in the mapping's encoding",
                             "fix format.encoding in the mapping or re-export the file"),
+    "intake-bad-character": ("the row holds a JSON escape of half a surrogate pair, which is "
+                             "no character and cannot be written as text",
+                             "re-export the record; an escape such as \\ud83d needs its pair"),
+    "intake-text-too-long": ("the free text is longer than the incident schema allows",
+                             "shorten the text in the agency's system"),
     "intake-short-row": ("the row has fewer fields than the header",
                          "check for an unquoted delimiter or a truncated line"),
     "intake-long-row": ("the row has more fields than the header",

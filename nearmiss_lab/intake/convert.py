@@ -7,6 +7,7 @@ of the incident schema; messages are fixed per code and never carry the value.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import re
@@ -21,6 +22,7 @@ from nearmiss_lab.validate.rules import looks_like_case_number
 Problem = tuple[str, Severity, str]
 RECORD_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
+DRAFT_SCHEMA_VERSION = "1.0.0"  # the incident schema the drafts are made for
 
 POINTERS = {
     "occurred": "/occurred_month",
@@ -30,6 +32,15 @@ POINTERS = {
     "officer.hire_date": "/officer/service_band",
     "officer.age": "/officer/age_band",
 }
+
+
+@functools.lru_cache(maxsize=1)
+def free_text_limits() -> dict[str, int]:
+    """The incident schema's ``maxLength`` of each free-text field (characters)."""
+    from nearmiss_lab.spec import load_schema
+
+    properties = load_schema("incident", DRAFT_SCHEMA_VERSION)["properties"]
+    return {name: int(properties[name]["maxLength"]) for name in ("narrative", "lessons_learned")}
 
 
 def pointer_of(name: str) -> str:
@@ -313,9 +324,16 @@ class RowConverter:
         subjects = self._number("subjects", values, problems, 0, 100)
         narrative = self._one("narrative", values, problems)
         lessons = self._one("lessons_learned", values, problems)
+        limits = free_text_limits()
         for name, text in (("narrative", narrative), ("lessons_learned", lessons)):
             if text is not None and not isinstance(text, str):
                 problems.append(("intake-bad-type", ERROR, "/" + name))
+            elif isinstance(text, str) and len(text) > limits[name]:
+                # Checked before de-identification too: the NER holds a text in memory whole
+                # (spaCy refuses one over 1,000,000 characters, which would abort the whole
+                # export), and the schema rejects the record after it anyway unless the
+                # placeholders shortened it by that much.
+                problems.append(("intake-text-too-long", ERROR, "/" + name))
         for name, number in (("officers_on_scene", on_scene), ("subjects", subjects)):
             if number is not None and number != int(number):
                 problems.append(("intake-bad-number", ERROR, "/" + name))
@@ -329,7 +347,7 @@ class RowConverter:
         if any(p[1] is ERROR for p in problems) or when is None:
             return None, record_id, problems
         draft = {
-            "schema_version": "1.0.0",
+            "schema_version": DRAFT_SCHEMA_VERSION,
             "record_id": record_id,
             "agency": self.mapping.agency,
             "occurred_month": policy.month(when[0]),

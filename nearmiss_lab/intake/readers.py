@@ -3,7 +3,8 @@
 A reader turns an export file into :class:`RawRow` values holding **only** the columns the
 mapping asks for: direct-identifier columns and unmapped columns are never copied out of the
 parser's row. Text is decoded with ``surrogateescape`` so a byte that is not valid in the
-declared encoding marks its row (``intake-bad-encoding``) instead of aborting the file.
+declared encoding marks its row (``intake-bad-encoding``) instead of aborting the file; a
+JSON escape of half a surrogate pair marks its row too (``intake-bad-character``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from nearmiss_lab.intake.mapping import ColumnRef, Mapping, MappingError
 
 # Lone surrogates U+DC80..U+DCFF are what surrogateescape makes of undecodable bytes.
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
+# Any other lone surrogate comes from a JSON escape without its pair ("\\ud800"): it is no
+# character, and writing it as UTF-8 raises, which would abort the whole submission.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ExportReadError(OSError):
@@ -108,15 +112,30 @@ def _codec(encoding: str) -> str:
     return "utf-8-sig" if encoding.lower().replace("_", "-") in {"utf-8", "utf8"} else encoding
 
 
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a read value, at any depth (keys of nested objects included)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+
+
 def _undecodable(values: dict[ColumnRef, Any]) -> list[tuple[str, ColumnRef | None]]:
+    """``intake-bad-encoding`` for a mapped value holding undecodable bytes, and
+    ``intake-bad-character`` for one holding any other lone surrogate."""
     problems: list[tuple[str, ColumnRef | None]] = []
     for ref, value in values.items():
-        if isinstance(value, str) and _UNDECODABLE.search(value):
+        texts = list(_strings(value))
+        if any(_UNDECODABLE.search(t) for t in texts):
             problems.append(("intake-bad-encoding", ref))
-        elif isinstance(value, list) and any(
-            isinstance(v, str) and _UNDECODABLE.search(v) for v in value
-        ):
-            problems.append(("intake-bad-encoding", ref))
+        elif any(_SURROGATE.search(t) for t in texts):
+            problems.append(("intake-bad-character", ref))
     return problems
 
 
