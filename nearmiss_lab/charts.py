@@ -17,7 +17,13 @@ import altair as alt
 import networkx as nx
 import polars as pl
 
-from nearmiss_lab.bulletin.suppression import check_k, is_small, suppress_count
+from nearmiss_lab.bulletin.suppression import (
+    SECONDARY,
+    check_k,
+    display_count,
+    is_small,
+    suppress_count,
+)
 
 SUPPRESSED_COLOUR = "#9e9e9e"
 BAR_COLOUR = "#2f5d8a"
@@ -122,17 +128,26 @@ def count_bars(
 
 
 def monthly_counts(
-    frame: pl.DataFrame, *, month: str, count: str, k: int, title: str = ""
+    frame: pl.DataFrame, *, month: str, count: str, k: int, title: str = "",
+    status: str | None = None,
 ) -> Figure:
-    """Incidents per month as columns; months below ``k`` show ``"< k"`` and no column."""
+    """Incidents per month as columns; months below ``k`` show ``"< k"`` and no column.
+
+    ``status`` names a column of suppression statuses
+    (:func:`~nearmiss_lab.bulletin.suppression.complementary_suppression`): a month marked
+    secondary is masked too (label ``·``, no column), so that a small month cannot be
+    worked out from the window's total.
+    """
     check_k(k)
     if frame.is_empty():
         return empty_figure(title + ": nothing to show" if title else "nothing to show")
     counts = frame[count].to_list()
+    statuses = frame[status].to_list() if status else [None] * frame.height
+    hidden = [is_small(c, k) or s == SECONDARY for c, s in zip(counts, statuses, strict=True)]
     data = pl.DataFrame({
         "month": frame[month].cast(pl.String),
-        "value": [None if is_small(c, k) else c for c in counts],
-        "label": [suppress_count(c, k) for c in counts],
+        "value": [None if h else c for c, h in zip(counts, hidden, strict=True)],
+        "label": [display_count(c, s or "", k) for c, s in zip(counts, statuses, strict=True)],
     })
     x = alt.X("month:O", title=None)
     cols = alt.Chart(data).mark_bar(color=BAR_COLOUR).encode(x=x, y=alt.Y("value:Q", title=count))

@@ -38,9 +38,11 @@ def solutions(parts: list[tuple[int, str, int, float]], total: tuple[int, str] |
         return []
     t_value, t_status = total
     ranges = []
+    open_ = []  # whether the printed label alone leaves more than one value
     for i in hidden:
         v, s, lo, hi = parts[i]
         low, high = public_range(s, k, lo, hi)
+        open_.append(high > low)
         if t_status == SHOWN:
             high = min(high, t_value - shown_sum)
         elif math.isinf(high):
@@ -56,7 +58,7 @@ def solutions(parts: list[tuple[int, str, int, float]], total: tuple[int, str] |
         if shown_sum + sum(combo) in t_range:
             for n, x in enumerate(combo):
                 seen[n].add(x)
-    return [seen[n] for n in range(len(hidden)) if len(ranges[n]) > 1]
+    return [seen[n] for n in range(len(hidden)) if open_[n]]
 
 
 def assert_no_line_solvable(table, result, k, *, row_totals, col_totals, lower=None, upper=None):

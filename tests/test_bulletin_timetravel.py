@@ -113,7 +113,7 @@ def test_cli_version_rebuilds_the_cited_bulletin_through_the_notebook(history, t
     folder = Path(answer["html"]).parent
     assert folder.name == seen["provenance"]["bulletin_id"]
     prov = json.loads((folder / "provenance.json").read_text())
-    for key in ("table_versions", "data_hash", "parameters", "incidents_read", "window"):
+    for key in ("table_versions", "data_hash", "parameters", "window"):
         assert prov[key] == seen["provenance"][key], key
     page = read_page(Path(answer["html"]).read_text(encoding="utf-8"))
     table = next(t for t in page.tables if t and t[0][:2] == ["agency", "status"])

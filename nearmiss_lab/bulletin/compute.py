@@ -12,6 +12,12 @@ import hashlib
 import polars as pl
 
 from nearmiss_lab.bulletin.data import BulletinData
+from nearmiss_lab.bulletin.suppression import (
+    PRIMARY,
+    SECONDARY,
+    SHOWN,
+    complementary_suppression,
+)
 
 #: Submission statuses whose records count toward coverage.
 COUNTED_STATUSES = ("accepted", "accepted_with_warnings", "accepted_with_errors")
@@ -51,14 +57,56 @@ def coverage(data: BulletinData) -> pl.DataFrame:
                              data.quarantined, data.rejected).drop("month")
 
 
+def protected_coverage(data: BulletinData) -> pl.DataFrame:
+    """:func:`coverage` with a ``shown`` column: how each agency's incident count may be printed.
+
+    The headline prints the month's total beside the agencies' counts, so a single "< k"
+    agency would be the total minus the others. :func:`~nearmiss_lab.bulletin.suppression.
+    complementary_suppression` masks the next smallest count where that is so. A reader also
+    knows that a "reported" agency had at least one incident and any other had none. The
+    total is never hidden (the top-codes table gives it away: a code every incident of the
+    month carries has the total as its count); if the counts still cannot be protected, every
+    one is masked.
+
+    Returns
+    -------
+    polars.DataFrame
+        :func:`coverage`'s columns and ``shown`` (:data:`~nearmiss_lab.bulletin.suppression.
+        SHOWN`, ``PRIMARY`` or ``SECONDARY``).
+    """
+    from nearmiss_lab.bulletin.coverage import REPORTED
+
+    cov = coverage(data)
+    reported = [s == REPORTED for s in cov["status"].to_list()]
+    plan = complementary_suppression(
+        [[n] for n in cov["incidents"].to_list()], data.k, col_totals=True,
+        lower=[[1 if r else 0] for r in reported], upper=[[None if r else 0] for r in reported],
+        fixed_totals=True)
+    shown = [SECONDARY if plan.exposed else row[0] for row in plan.cells]
+    return cov.with_columns(shown=pl.Series(shown, dtype=pl.String))
+
+
 def monthly_counts(data: BulletinData) -> pl.DataFrame:
-    """Incidents per month over the baseline window and the period (zero-filled)."""
+    """Incidents per month over the baseline window and the period (zero-filled), with
+    ``shown``: how each month's count may be printed.
+
+    The baseline window's total is public whatever the chart shows (each code's baseline
+    share is its count over that total, and a code every incident carries has it as its
+    count), so the baseline months get complementary suppression against it, as a fixed
+    total; the period's own count stands alone (it is the headline's total).
+    """
     months = pl.DataFrame({"month": [*data.baseline, data.period]})
     counts = data.incidents.group_by("occurred_month").agg(pl.len().alias("incidents"))
-    return (
+    frame = (
         months.join(counts.rename({"occurred_month": "month"}), on="month", how="left")
         .with_columns(pl.col("incidents").fill_null(0).cast(pl.Int64))
     )
+    values = frame["incidents"].to_list()
+    plan = complementary_suppression([[n] for n in values[:-1]], data.k, col_totals=True,
+                                     fixed_totals=True)
+    shown = [SECONDARY if plan.exposed else row[0] for row in plan.cells]
+    shown.append(PRIMARY if values[-1] < data.k else SHOWN)
+    return frame.with_columns(shown=pl.Series(shown, dtype=pl.String))
 
 
 def _codes_long(data: BulletinData) -> pl.DataFrame:
@@ -111,6 +159,29 @@ def factor_change(data: BulletinData, n: int = 10) -> pl.DataFrame:
         .with_columns(label=pl.col("code").map_elements(label, return_dtype=pl.String))
         .select("code", "label", "count", "share", "baseline_count", "baseline_share", "change")
     )
+
+
+#: A code is drawn as rising when its share is at least this many times its baseline share.
+RISE_RATIO = 1.5
+
+
+def rising(frame: pl.DataFrame, data: BulletinData) -> pl.Series:
+    """Which rows of :func:`factor_change` are drawn as rising, from printed figures only.
+
+    A code rises when it has at least ``k`` incidents and its share is at least
+    :data:`RISE_RATIO` times its baseline share. A baseline count below ``k`` is printed as
+    "< k", so it is taken at the largest value that allows, ``k - 1``: otherwise a code
+    with a baseline of 0 (an infinite change) would be flagged where one of 3 is not, and
+    the colour would give the suppressed count away.
+    """
+    k = data.k
+    n_base = data.incidents.height - data.period_incidents.height
+    if frame.is_empty() or n_base == 0:  # nothing to compare with
+        return pl.Series("rise", [False] * frame.height, dtype=pl.Boolean)
+    base = pl.when(pl.col("baseline_count") >= k).then(pl.col("baseline_count")) \
+        .otherwise(pl.lit(k - 1))
+    rise = (pl.col("count") >= k) & (pl.col("share") >= RISE_RATIO * base / n_base)
+    return frame.select(rise.fill_null(False).alias("rise")).to_series()
 
 
 def significant_pairs(data: BulletinData, n: int = 20) -> pl.DataFrame:

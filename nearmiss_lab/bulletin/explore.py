@@ -126,8 +126,11 @@ def emerging(exp: Exploration, n: int = 15) -> Html:
     frame = exp.network.emerging.head(n)
     cols = [c for c in ("source", "target", "count", "baseline_count", "rate_ratio", "q_value",
                         "rose", "new") if c in frame.columns]
+    # "new" is "baseline count is 0", and the q-value and "rose" test the rise against the
+    # baseline count: beside a baseline shown as "< k" each would give it back.
+    derived = {"rate_ratio": "\u00d7{:.2f}", "q_value": "{:.2g}", "rose": "{}", "new": "{}"}
     shown = suppress_frame(frame.select(cols), exp.k, ["count", "baseline_count"],
-                           {"rate_ratio": "\u00d7{:.2f}", "q_value": ("{:.2g}", ["count"])})
+                           {c: f for c, f in derived.items() if c in cols})
     return section("Change against the baseline", [table(shown, numeric=("rate_ratio",
                                                                           "q_value"))])
 

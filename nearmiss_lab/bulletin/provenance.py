@@ -70,7 +70,6 @@ def provenance_record(data: BulletinData) -> dict[str, Any]:
         "package_version": __version__,
         "parameters": data.parameters,
         "window": {"baseline": [data.baseline[0], data.baseline[-1]], "period": data.period},
-        "incidents_read": data.incidents.height,
         "data_hash": data_hash(data.incidents),
         "tools": tool_versions(),
     }

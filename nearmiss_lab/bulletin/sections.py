@@ -12,7 +12,12 @@ from nearmiss_lab import charts
 from nearmiss_lab.bulletin import compute
 from nearmiss_lab.bulletin.data import BulletinData
 from nearmiss_lab.bulletin.html import Html, escape, paragraph, section, table
-from nearmiss_lab.bulletin.suppression import suppress_count, suppress_frame
+from nearmiss_lab.bulletin.suppression import (
+    MASK,
+    display_count,
+    suppress_count,
+    suppress_frame,
+)
 
 MEASURES = {"expected": "{:.1f}", "lift": "{:.2f}", "npmi": "{:.2f}", "jaccard": "{:.2f}",
             "yule_q": "{:.2f}", "odds_ratio": "{:.1f}", "q_value": "{:.2g}"}
@@ -22,7 +27,7 @@ def headline(data: BulletinData) -> Html:
     """Title, headline counts and coverage (reporting, zero reports, held back, silent)."""
     from nearmiss_lab.bulletin import coverage as cv
 
-    cov = compute.coverage(data)
+    cov = compute.protected_coverage(data)
     n = data.period_incidents.height
     by_status = {s: cov.filter(pl.col("status") == s).height for s in cv.STATUSES}
     reporting, zero = by_status[cv.REPORTED], by_status[cv.ZERO_REPORT]
@@ -50,11 +55,13 @@ def headline(data: BulletinData) -> Html:
     if data.submissions.is_empty():
         text += " The submissions ledger is empty, so coverage is taken from incidents alone."
     trend = charts.monthly_counts(
-        compute.monthly_counts(data), month="month", count="incidents", k=k,
+        compute.monthly_counts(data), month="month", count="incidents", k=k, status="shown",
         title="Near misses per month (baseline window and this month)",
     )
     # How many records an agency had held back is the hub's business, not the bulletin's.
-    shown = suppress_frame(cov.drop("held"), k, ["incidents"])
+    shown = suppress_frame(cov.drop("held", "shown"), k, ["incidents"]).with_columns(
+        incidents=pl.Series([display_count(c, s, k) for c, s in
+                             cov.select("incidents", "shown").iter_rows()], dtype=pl.String))
     parts = [
         f'<div class="nm-headline">{stats}</div>', paragraph(text), trend._repr_html_(),
         table(shown, caption="Coverage by agency", numeric=("submissions", "incidents")),
@@ -66,7 +73,8 @@ def headline(data: BulletinData) -> Html:
             "silence here is not a quiet month. Covered, no incidents: a submission with "
             "records covered the month, none occurred in it. No submission: nothing covers "
             f"the month. Counts below {k} are shown as \u201c< {k}\u201d (small-cell "
-            "suppression).", "nm-note"),
+            f"suppression); \u201c{MASK}\u201d marks a count of {k} or more withheld so that "
+            "a smaller one cannot be worked out from the month's total.", "nm-note"),
     ]
     return section(f"Near-miss safety bulletin \u2014 {data.period}", parts, level=1, style=True)
 
@@ -75,10 +83,7 @@ def top_factors(data: BulletinData, n: int = 10) -> Html:
     """The period's most frequent factors and activities with their change against baseline."""
     frame = compute.factor_change(data, n)
     k = data.k
-    rise = (
-        (pl.col("count") >= k) & (pl.col("baseline_count") >= k) & (pl.col("change") >= 1.5)
-    ) | ((pl.col("count") >= k) & pl.col("change").is_infinite())
-    flagged = frame.with_columns(rise=rise.fill_null(False))
+    flagged = frame.with_columns(rise=compute.rising(frame, data))
     chart = charts.count_bars(flagged, category="code", count="count", k=k, rise="rise",
                               title="Most frequent codes this month (red: rising)")
     shown = suppress_frame(
@@ -139,17 +144,22 @@ def emerging_pairs(data: BulletinData, n: int = 10) -> Html:
     if frame.is_empty():
         return section("Emerging pairs", [paragraph(
             "No pair rose significantly against the baseline, and none is new this month.")])
-    cols = [c for c in ("source", "target", "count", "baseline_count", "rate_ratio", "q_value",
-                        "new") if c in frame.columns]
+    # No "new" column: beside a baseline shown as "< k" it would say the baseline was 0.
+    # The q-value tests the rise against the baseline count, so it is masked with it.
+    cols = [c for c in ("source", "target", "count", "baseline_count", "rate_ratio", "q_value")
+            if c in frame.columns]
     shown = suppress_frame(
         frame.select(cols), data.k, ["count", "baseline_count"],
-        {"rate_ratio": "\u00d7{:.2f}", "q_value": ("{:.2g}", ["count"])},
+        {"rate_ratio": "\u00d7{:.2f}", "q_value": "{:.2g}"},
     )
     return section("Emerging pairs", [table(
         shown, caption=f"{data.period} against {data.baseline[0]} to {data.baseline[-1]}",
         numeric=("count", "baseline_count", "rate_ratio", "q_value"),
         headers={"count": "incidents", "baseline_count": "baseline incidents",
-                 "rate_ratio": "rate ratio"})])
+                 "rate_ratio": "rate ratio"}),
+        paragraph(f"A baseline shown as \u201c< {data.k}\u201d includes pairs never seen "
+                  "before this month; their rate ratio and q-value are masked with it.",
+                  "nm-note")])
 
 
 def reports_of_the_week(data: BulletinData, n: int = 3, *, rescan: bool = True) -> Html:
@@ -165,9 +175,10 @@ def reports_of_the_week(data: BulletinData, n: int = 3, *, rescan: bool = True) 
     if rescan:
         picked, passed_over = compute.screen_reports(candidates, n)
     if picked.is_empty():
-        text = (f"No report is printed: all {passed_over} candidate(s) were passed over "
-                "because a re-scan flagged possible identifiers." if passed_over
-                else "No reports this month.")
+        # How many were passed over is a count of incidents: below k it reads "< k".
+        text = (f"No report is printed: all {suppress_count(passed_over, data.k)} "
+                "candidate(s) were passed over because a re-scan flagged possible "
+                "identifiers." if passed_over else "No reports this month.")
         return section("Reports of the month", [paragraph(text)])
     blocks = []
     for i, row in enumerate(picked.iter_rows(named=True), start=1):
@@ -185,6 +196,7 @@ def reports_of_the_week(data: BulletinData, n: int = 3, *, rescan: bool = True) 
     intro = paragraph(
         "Close calls in the reporting officers' own words, de-identified before they left "
         "their agencies ([PERSON-1] and the like replace names, places and numbers).")
-    note = [paragraph(f"{passed_over} candidate report(s) were passed over because a "
+    note = [paragraph(f"{suppress_count(passed_over, data.k)} candidate report(s) were "
+                      "passed over because a "
                       "re-scan flagged possible identifiers.", "nm-note")] if passed_over else []
     return section("Reports of the month", [intro, *blocks, *note])
