@@ -1,4 +1,4 @@
-"""``nearmiss factors-eval``, ``factors-split`` and ``factors-discover``."""
+"""``nearmiss factors-eval``, ``factors-split``, ``factors-discover`` and ``factors-train``."""
 
 from __future__ import annotations
 
@@ -174,4 +174,76 @@ def factors_discover_command(store, since, until, jsonl, top, min_freq, as_json)
             click.echo(f"  {r['phrase']:40s} n={r['count']:<5d} {r['score']}")
 
 
-COMMANDS = [factors_eval_command, factors_split_command, factors_discover_command]
+@click.command("factors-train")
+@store_option
+@click.option("--since", default=None, help="First month trained on, YYYY-MM.")
+@click.option("--until", default=None, help="Last month trained on, YYYY-MM.")
+@click.option("--agency", "agencies", multiple=True, help="Only these agency pseudonyms.")
+@click.option("--version", "table_version", type=click.IntRange(min=0), default=None,
+              help="Read this version of the incidents table (default: latest).")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False),
+              help="Model file to write (JSON; as sensitive as the narratives it was fitted "
+                   "on, since its vocabulary comes from them).")
+@click.option("--min-positive", type=click.IntRange(min=2), default=20, show_default=True,
+              help="A code needs this many training records with it (and without it); "
+                   "rarer codes are refused and left to the lexicon.")
+@click.option("--folds", type=click.IntRange(min=2), default=4, show_default=True,
+              help="Cross-validation folds choosing each code's C and threshold.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Fold seed.")
+@click.option("--quick", is_flag=True,
+              help="One C and no character n-grams: much faster, a little weaker on real text.")
+@json_option
+def factors_train_command(store, since, until, agencies, table_version, out_path,
+                          min_positive, folds, seed, quick, as_json):
+    """Fit the supervised component on the store's reported factor codes (records with a
+    narrative and at least one reported factor) and save it for `nearmiss network --extract
+    --model`. Prints each code's out-of-fold precision, recall and F1."""
+    from nearmiss_lab.factors import TrainingError, save_model, train_from_store, training_report
+    from nearmiss_lab.store import StoreNotFoundError
+
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and not _MONTH.match(value):
+            raise click.BadParameter("expected YYYY-MM", param_hint=name)
+    if since and until and since > until:
+        raise click.UsageError("--since is after --until")
+    cfg = settings(store=store)
+    try:
+        model = train_from_store(cfg.store, since=since, until=until,
+                                 agencies=list(agencies) or None, version=table_version,
+                                 min_positive=min_positive, folds=folds, seed=seed, quick=quick)
+    except TrainingError as exc:
+        click.echo(f"nothing trained: {exc}", err=True)
+        raise SystemExit(EXIT_INVALID) from None
+    except (StoreNotFoundError, FileNotFoundError, OSError) as exc:
+        raise InputError(f"cannot read the store at {cfg.store}: {type(exc).__name__}") from None
+    try:
+        path = save_model(model, out_path)
+    except OSError as exc:
+        raise InputError(f"cannot write {out_path}: {type(exc).__name__}") from None
+    report = training_report(model)
+    prov = model.provenance
+    if as_json:
+        emit_json({"model": str(path), "sha256": model.fingerprint, "provenance": prov,
+                   **report})
+        return
+    rec, months = prov["records"], prov["months"]
+    click.echo(f"trained on {rec['used']} records (store version {prov['store']['version']}, "
+               f"{months['first']}..{months['last']}; {rec['read']} read, "
+               f"{rec['without_reported_factors']} without a reported factor, "
+               f"{rec['without_narrative']} without a narrative)")
+    click.echo(f"{len(report['labels'])} codes learned; out-of-fold macro-F1 "
+               f"{report['macro_f1']:.3f} (each code at its threshold, on the folds that chose "
+               "it)")
+    for label, m in report["labels"].items():
+        click.echo(f"  {label:28s} P {m['precision']:.3f} R {m['recall']:.3f} "
+                   f"F1 {m['f1']:.3f} (n={m['positives']})")
+    if report["refused"]:
+        click.echo(f"{len(report['refused'])} codes refused (fewer than {min_positive} training "
+                   "records with or without them; left to the lexicon):")
+        for label, k in report["refused"].items():
+            click.echo(f"  {label:28s} n={k}")
+    click.echo(f"wrote {path} (sha256 {model.fingerprint[:12]})")
+
+
+COMMANDS = [factors_eval_command, factors_split_command, factors_discover_command,
+            factors_train_command]

@@ -43,6 +43,10 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
                    "false-discovery checks against officers' coding (synthetic data: most "
                    "significant pairs are activities linked to the words describing them); "
                    "see the README.")
+@click.option("--model", "model_path", type=click.Path(dir_okay=False), default=None,
+              help="With --extract: a model file from 'nearmiss factors-train' decides the "
+                   "codes it was trained on (with evidence); the lexicon the rest. Its codes "
+                   "are text-derived too.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Louvain seed.")
 @click.option("--version", "table_version", type=click.IntRange(min=0), default=None,
               help="Read this version of the incidents table (default: latest).")
@@ -50,12 +54,22 @@ def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str
               help="Write GraphML, node-link JSON, CSV and Parquet here.")
 @json_option
 def network_command(store, since, until, baseline_months, min_count, fdr, agencies,
-                    no_activities, extract, seed, table_version, out_dir,
+                    no_activities, extract, model_path, seed, table_version, out_dir,
                     as_json):
     """Co-occurrence network of factors for --since..--until: every pair's measures with
     Benjamini-Hochberg q-values, communities, backbone and pairs emerging against a baseline."""
     if since > until:
         raise click.UsageError("--since is after --until")
+    if model_path and not extract:
+        raise click.UsageError("--model needs --extract (the model reads narratives)")
+    model = None
+    if model_path:
+        from nearmiss_lab.factors import ModelFileError, load_model
+
+        try:
+            model = load_model(model_path)
+        except ModelFileError as exc:
+            raise InputError(str(exc)) from None
     from nearmiss_lab.network import analyse, export_network, shift_month
     from nearmiss_lab.store import StoreNotFoundError, load_incidents, store_version
 
@@ -68,7 +82,7 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
         result = analyse(
             incidents, period=(since, until), baseline_months=baseline_months,
             min_count=min_count, fdr=fdr, include_activities=not no_activities,
-            seed=seed, store_version=version, extract=extract,
+            seed=seed, store_version=version, extract=extract, model=model,
         )
     except (StoreNotFoundError, FileNotFoundError, OSError) as exc:
         raise InputError(f"cannot read the store at {cfg.store}: {type(exc).__name__}") from None
@@ -85,7 +99,13 @@ def network_command(store, since, until, baseline_months, min_count, fdr, agenci
                f"{since}..{until}; {result.nodes.height} codes")
     params = result.params
     if params["extract"]:
-        click.echo(f"factors: reported + TEXT-DERIVED (lexicon {params['lexicon_version']}); "
+        used = f"lexicon {params['lexicon_version']}"
+        if params.get("model"):
+            m = params["model"]
+            months = m.get("months") or {}
+            used += (f", model {m['sha256'][:12]} trained on store version "
+                     f"{m['store_version']} {months.get('first')}..{months.get('last')}")
+        click.echo(f"factors: reported + TEXT-DERIVED ({used}); "
                    "pairs are co-mentions in narratives, not officers' coding")
     else:
         click.echo("factors: as officers reported them (no text-derived codes)")

@@ -10,7 +10,9 @@ Merging, per incident: factors the record already carries stay as they are and w
 (code, source) pair are merged into the first (evidence joined, highest confidence); a code the
 lexicon finds is added as ``extracted`` unless the record already reports it, and joins the
 record's own ``extracted`` entry of that code if there is one. ACT codes stay in
-``activities`` (an ACT code in ``factors`` breaks rule R-004).
+``activities`` (an ACT code in ``factors`` breaks rule R-004). With a fitted ``model``
+(:class:`~nearmiss_lab.factors.FactorModel`), the codes it models come from it instead of the
+lexicon, with its evidence spans in the narrative; the lexicon keeps every other code.
 
 Cost: each distinct (field, text) is matched once per call (lessons learned repeat a lot), in
 one pass over the frame's rows; the frame work itself is a single list column rebuilt.
@@ -24,6 +26,7 @@ from typing import Any
 import polars as pl
 
 from nearmiss_lab.factors.extract import LexiconExtractor, Match, drop_explained
+from nearmiss_lab.factors.model import MODEL_FIELD, FactorModel
 from nearmiss_lab.store.schema import FACTOR
 
 MAX_EVIDENCE = 32  # the incident schema's maxItems for evidence
@@ -34,6 +37,7 @@ def extract_frame(
     *,
     extractor: LexiconExtractor | None = None,
     fields: Sequence[str] | None = None,
+    model: FactorModel | None = None,
 ) -> pl.DataFrame:
     """Return ``incidents`` with ``factors`` augmented by lexicon-extracted codes.
 
@@ -47,6 +51,11 @@ def extract_frame(
     fields : sequence of str, optional
         Text columns read (default: the extractor's ``fields``, the narrative only, since
         lessons learned are advice rather than an account); a missing column is skipped.
+    model : FactorModel, optional
+        A fitted supervised component (:func:`nearmiss_lab.factors.train_from_store`). The
+        codes it models are then decided by it, from the ``narrative``, with its evidence
+        spans and probability as ``confidence``; the lexicon still supplies every other code
+        (as :class:`~nearmiss_lab.factors.CombinedExtractor` does in evaluation).
 
     Returns
     -------
@@ -70,6 +79,8 @@ def extract_frame(
     existing = (frame.get_column("factors").to_list() if "factors" in frame.columns
                 else [None] * frame.height)
     cache: dict[tuple[str, str], list[Match]] = {}
+    modelled: frozenset[str] = frozenset(model.labels) if model is not None else frozenset()
+    learned = _model_factors(frame, model) if model is not None else None
     merged = []
     for row in range(frame.height):
         matches: list[Match] = []
@@ -86,9 +97,21 @@ def extract_frame(
         if matches and reported:
             matches = drop_explained(matches, reported)
         new = [e.to_factor(MAX_EVIDENCE) for e in ex.aggregate(matches)
-               if not e.code.startswith("ACT.")] if matches else []
+               if not e.code.startswith("ACT.") and e.code not in modelled] if matches else []
+        if learned is not None:
+            new += learned[row]
         merged.append(merge_extracted(existing[row] or [], new))
     return frame.with_columns(_factor_column(merged))
+
+
+def _model_factors(frame: pl.DataFrame, model: FactorModel) -> list[list[dict[str, Any]]]:
+    """The model's factors per row, each distinct narrative predicted once."""
+    if MODEL_FIELD not in frame.columns:
+        return [[] for _ in range(frame.height)]
+    narratives = frame.get_column(MODEL_FIELD).to_list()
+    distinct = sorted({t for t in narratives if t})
+    predicted = dict(zip(distinct, model.predict_factors(distinct), strict=True))
+    return [[dict(f) for f in predicted.get(t, [])] if t else [] for t in narratives]
 
 
 def _factor_column(merged: list[list[dict[str, Any]]]) -> pl.Series:

@@ -53,6 +53,9 @@ class LabelModel:
     positives: int
     cv_f1: float
     c: float
+    #: Out-of-fold precision and recall at ``threshold`` (the folds that chose it and ``c``).
+    cv_precision: float = float("nan")
+    cv_recall: float = float("nan")
 
 
 class SupervisedExtractor:
@@ -109,6 +112,10 @@ class SupervisedExtractor:
                     vals.append(np.log1p(weight) * LEXICON_FEATURE_SCALE)
         return sp.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(self.lexicon_columns)))
 
+    def transform(self, texts: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
+        """Feature matrix of ``texts`` (one row per text, columns :meth:`feature_names`)."""
+        return self._features(texts)
+
     def _features(self, texts: Sequence[Mapping[str, str]]) -> sp.csr_matrix:
         assert self.vectorizer is not None
         joined = [" \n".join(t.get(k, "") or "" for k in ("narrative", "lessons_learned"))
@@ -152,9 +159,10 @@ class SupervisedExtractor:
                 continue
             best = max((self._tune_threshold(x, y, c) + (c,) for c in self.c_grid),
                        key=lambda r: r[1])
-            threshold, cv_f1, c = best
+            threshold, cv_f1, cv_precision, cv_recall, c = best
             model = self._new_model(c).fit(x, y)
-            self.models[label] = LabelModel(label, model, threshold, positives, cv_f1, c)
+            self.models[label] = LabelModel(label, model, threshold, positives, cv_f1, c,
+                                            cv_precision, cv_recall)
         return self
 
     @staticmethod
@@ -162,20 +170,24 @@ class SupervisedExtractor:
         return LogisticRegression(C=c, class_weight="balanced", max_iter=2000,
                                   solver="liblinear")
 
-    def _tune_threshold(self, x: sp.csr_matrix, y: np.ndarray, c: float) -> tuple[float, float]:
+    def _tune_threshold(self, x: sp.csr_matrix, y: np.ndarray,
+                        c: float) -> tuple[float, float, float, float]:
+        """Best threshold on out-of-fold probabilities: (threshold, F1, precision, recall)."""
         folds = min(self.folds, int(y.sum()), int(len(y) - y.sum()))
         oof = np.zeros(len(y))
         splitter = StratifiedKFold(n_splits=max(folds, 2), shuffle=True, random_state=self.seed)
         for train, test in splitter.split(x, y):
             oof[test] = self._new_model(c).fit(x[train], y[train]).predict_proba(x[test])[:, 1]
-        best_t, best_f1 = 0.5, -1.0
+        best_t, best_f1, best_p, best_r = 0.5, -1.0, 0.0, 0.0
         for t in np.linspace(0.1, 0.9, 33):
             pred = oof >= t
             tp = float((pred & (y == 1)).sum())
             f1 = 2 * tp / (pred.sum() + y.sum()) if pred.sum() + y.sum() else 0.0
             if f1 > best_f1 + 1e-12:
                 best_t, best_f1 = float(t), f1
-        return best_t, best_f1
+                best_p = tp / float(pred.sum()) if pred.sum() else 0.0
+                best_r = tp / float(y.sum()) if y.sum() else 0.0
+        return best_t, best_f1, best_p, best_r
 
     # -- prediction -------------------------------------------------------------------------
     def predict_proba(self, texts: Sequence[Mapping[str, str]]) -> dict[str, np.ndarray]:

@@ -30,7 +30,7 @@ from nearmiss_lab.network.matrix import (
 from nearmiss_lab.network.measures import pair_table
 
 if TYPE_CHECKING:
-    from nearmiss_lab.factors import LexiconExtractor
+    from nearmiss_lab.factors import FactorModel, LexiconExtractor
 
 JSON_EDGE_KEYS = (
     "source", "target", "count", "expected", "lift", "pmi", "npmi", "jaccard",
@@ -150,6 +150,7 @@ def analyse(
     emerging_min_count: int | None = None,
     extract: bool = False,
     extractor: LexiconExtractor | None = None,
+    model: FactorModel | None = None,
 ) -> NetworkResult:
     """Co-occurrence network of incident factors for a period, and what changed.
 
@@ -198,6 +199,12 @@ def analyse(
         ``params["lexicon_version"]`` with which lexicon.
     extractor : LexiconExtractor, optional
         The extractor to use (default: the shipped lexicon).
+    model : FactorModel, optional
+        With ``extract``: a supervised component fitted on reported codes
+        (:func:`nearmiss_lab.factors.train_from_store`) decides the codes it models, with
+        evidence; the lexicon the rest. Its codes are text-derived like the lexicon's, and
+        ``params["model"]`` records which model (``sha256``, training store version and
+        months). Ignored without ``extract``.
 
     Examples
     --------
@@ -219,7 +226,8 @@ def analyse(
 
         extractor = extractor or LexiconExtractor()
         lexicon_version = extractor.lexicon.version
-        frame = extract_frame(frame.select(_needed_columns(frame)), extractor=extractor)
+        frame = extract_frame(frame.select(_needed_columns(frame)), extractor=extractor,
+                              model=model)
     codes_long = incident_codes(frame, sources=sources, include_activities=include_activities)
     current = _window(codes_long, since, until)
     inc = incidence_matrix(current)
@@ -295,6 +303,7 @@ def analyse(
         "include_activities": include_activities, "seed": seed, "incidents": n,
         "backbone_alpha": backbone_alpha, "emerging_min_count": emerging_min_count,
         "extract": extract, "lexicon_version": lexicon_version,
+        "model": model.summary() if extract and model is not None else None,
         "text_derived": text_derived,
     }
     return NetworkResult(edges, nodes, emerging, communities, graph, params, store_version,
