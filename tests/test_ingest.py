@@ -157,6 +157,19 @@ def test_unknown_major_version_is_rejected_with_a_coded_issue(tmp_path, store):
     assert load_incidents(store).collect().height == 0
 
 
+@pytest.mark.parametrize("version", ["2.0.0", "0.9.0"])
+def test_unknown_major_manifest_version_is_rejected_above_and_below(tmp_path, store, version):
+    # 0.9.0 is no older minor of 1: a major this hub never knew, like 2.
+    folder = write_submission(tmp_path / "s", [make_incident(0)],
+                              manifest_overrides={"schema_version": version})
+    receipt = ingest(folder, store)
+    assert (receipt["status"], receipt["status_code"]) == ("rejected", -13)
+    assert [(i["code"], i["pointer"], i["file"]) for i in receipt["issues"]] == [
+        ("ingest-unsupported-major-version", "/schema_version", "manifest.json")]
+    assert load_incidents(store).collect().height == 0
+    assert load_table(store, "submissions").collect().height == 0
+
+
 def test_older_minor_version_is_accepted(tmp_path, store, monkeypatch, repo_dir):
     # A hub that knows 1.1.0 receives a 1.0.0 submission.
     spec = tmp_path / "spec"

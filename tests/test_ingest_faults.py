@@ -70,6 +70,18 @@ def test_manifest_with_duplicate_keys_is_rejected(tmp_path, store):
     assert (receipt["status_code"], codes(receipt)) == (-10, ["manifest-unreadable"])
 
 
+def test_non_utf8_manifest_is_rejected_without_echoing_its_bytes(tmp_path, store):
+    folder = write_submission(tmp_path / "s", [make_incident(0)])
+    raw = (folder / "manifest.json").read_bytes().replace(b'"AG-NORTH"', b'"AG-N\xd6RTH"', 1)
+    assert b"\xd6" in raw
+    (folder / "manifest.json").write_bytes(raw)
+    receipt = ingest(folder, store)
+    assert (receipt["status_code"], codes(receipt)) == (-10, ["manifest-unreadable"])
+    assert receipt["issues"][0]["message"] == "manifest.json is unreadable: not valid UTF-8"
+    assert "RTH" not in json.dumps(receipt)
+    assert_nothing_stored(store)
+
+
 def test_manifest_hash_mismatch_rejects_everything(tmp_path, store):
     folder = write_submission(tmp_path / "s", [make_incident(i) for i in range(3)])
     data = (folder / "records.jsonl").read_bytes()

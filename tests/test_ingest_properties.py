@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -82,3 +83,53 @@ def test_any_mix_of_records_leaves_the_store_sound(kinds):
                                    else "duplicate")
         assert (load_incidents(store).collect().height,
                 load_table(store, "quarantine").collect().height) == before
+
+
+# Ways to make a record fail validation while carrying a value (the token) that must never
+# be echoed: in the offending field itself, as an unknown key or value, or in the free text
+# of a record rejected for another reason.
+def _put(field: str):
+    return lambda record, token: record.update({field: token})
+
+
+MUTATIONS = {
+    "month": _put("occurred_month"),
+    "enum": _put("state"),
+    "type": _put("subjects"),
+    "nested enum": lambda r, t: r["officer"].update(role=t),
+    "list item": lambda r, t: r.update(activities=[t]),
+    "factor code": lambda r, t: r["factors"][0].update(code=t),
+    "evidence field": lambda r, t: r["factors"][1]["evidence"][0].update(field=t),
+    "unknown key": lambda r, t: r.update({t: 1}),
+    "unknown nested key": lambda r, t: r["officer"].update({t: t}),
+    "unknown value": _put("extra"),
+    "record id": lambda r, t: r.update(record_id=t + " /"),
+    "agency": _put("agency"),
+    "text of an invalid record": lambda r, t: r.update(
+        narrative=f"The subject {t} kept reaching under the seat at the stop.",
+        lessons_learned=f"{t} should have waited.", subjects=-1),
+    "too long text": lambda r, t: r.update(narrative=(t + " ") * 3000),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(token=st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
+                     min_size=6, max_size=14).map(lambda s: "Qz" + s),
+       mutations=st.lists(st.sampled_from(sorted(MUTATIONS)), min_size=1, max_size=4),
+       valid=st.integers(min_value=0, max_value=2))
+def test_no_value_of_a_rejected_record_ever_appears_in_a_receipt(token, mutations, valid):
+    records = [make_incident(n) for n in range(valid)]
+    for n, name in enumerate(mutations):
+        record = make_incident(100 + n)
+        MUTATIONS[name](record, token)
+        records.append(record)
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        receipt = ingest_submission(write_submission(root / "s", records), root / "store",
+                                    scanner=regex_scanner)
+        assert_valid_receipt(receipt)
+        assert receipt["counts"]["rejected"] == len(mutations)
+        assert token not in json.dumps(receipt, ensure_ascii=False)
+        stored = load_table(root / "store", "receipts").collect()["receipt_json"].to_list()
+        assert not any(token in text for text in stored)
+        assert token not in load_incidents(root / "store").collect().write_json()

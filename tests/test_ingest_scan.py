@@ -54,6 +54,25 @@ def test_receipt_names_types_and_offsets_never_the_identifiers(scanned):
     assert all(i["pointer"] == "/narrative" for i in residual)
 
 
+def test_real_scan_reads_lessons_learned_too(tmp_path):
+    # The residual scan covers every free-text field: a clean narrative does not save a
+    # record whose lessons learned still name someone.
+    leaky = make_incident(1, lessons_learned="Ask Sgt. Maria Lopez about the tinted-window "
+                                             "stops; she trained the squad on them.")
+    folder = write_submission(tmp_path / "s", [make_incident(0), leaky])
+    receipt = ingest_submission(folder, tmp_path / "store")
+    assert_valid_receipt(receipt)
+    assert (receipt["counts"]["accepted"], receipt["counts"]["quarantined"]) == (1, 1)
+    residual = [i for i in receipt["issues"] if i["code"] == "ingest-residual-identifier"]
+    assert residual and {(i["record"], i["pointer"]) for i in residual} == {
+        (1, "/lessons_learned")}
+    assert "Lopez" not in json.dumps(receipt) and "Maria" not in json.dumps(receipt)
+    q = load_table(tmp_path / "store", "quarantine").collect()
+    assert q["record_id"].to_list() == ["r-0001"]
+    assert {f["field"] for f in q["findings"][0]} == {"lessons_learned"}
+    assert "PERSON" in {f["entity_type"] for f in q["findings"][0]}
+
+
 def test_cli_uses_the_real_scan_by_default(tmp_path):
     from nearmiss_lab.cli import main
 
