@@ -76,6 +76,75 @@ def test_canary_name_appears_nowhere_in_output_stdout_or_stderr(synth_small, tmp
     assert summary["written"] == len(records) and summary["rejected"] == 0
 
 
+# Runs the CLI in a real process whose root logger takes every record at DEBUG, warnings
+# included, into one file; the worker processes are forked from it and inherit the handler.
+_LOGGED_RUN = """
+import logging, sys, warnings
+logging.basicConfig(level=logging.DEBUG, filename=sys.argv[1],
+                    format="%(process)d %(name)s %(levelname)s %(message)s")
+logging.captureWarnings(True)
+warnings.simplefilter("always")
+from nearmiss_lab.cli import main
+main(sys.argv[2:])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", [1, 2])
+def test_canary_appears_nowhere_in_any_process_at_debug_log_level(synth_small, tmp_path, workers):
+    import subprocess
+    import sys
+
+    from nearmiss_lab.intake import load_mapping
+
+    entry = _agency(synth_small, ".csv")
+    id_column = load_mapping(synth_small / entry["mapping"]).record_id.ref[0]
+
+    def plant(header, body):
+        narrative = header.index("Narrative")
+        lessons = header.index("Lessons Learned")
+        # Three copies of every row (with their own record ids): more than one chunk of 32,
+        # so two workers both de-identify.
+        copies = []
+        for n in (1, 2):
+            for cells in body:
+                copy = list(cells)
+                copy[header.index(id_column)] += f"-{n}"
+                copies.append(copy)
+        body.extend(copies)
+        for cells in body:
+            cells[narrative] += CANARY_TEXT
+            cells[lessons] += f" Thanks to {LAST}."
+
+    export, mapping, agency = _csv_export(synth_small, tmp_path, plant)
+    assert export.read_text(encoding="utf-8").count(LAST) > 2 * 32
+    log = tmp_path / "debug.log"
+    out = tmp_path / "submission"
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    args = ["deidentify", export, "--mapping", mapping, "--agency", agency, "--out", out]
+    result = subprocess.run(
+        [sys.executable, "-c", _LOGGED_RUN, log, *args, "--workers", str(workers), "--json"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    summary = json.loads(result.stdout)
+    assert summary["rejected"] == 0 and summary["written"] > 32  # CHUNK
+    logged = log.read_text(encoding="utf-8")
+    # The capture works: the analyser records of every process that de-identified are in it.
+    analysing = {line.split()[0] for line in logged.splitlines() if "match_time" in line}
+    assert len(analysing) == workers
+    written = [p for p in [*out.rglob("*"), *cwd.rglob("*")] if p.is_file()]
+    assert {p.name for p in written} == {"manifest.json", "records.jsonl"}
+    texts = [result.stdout, result.stderr, logged, *(p.read_text("utf-8") for p in written)]
+    for text in texts:
+        assert LAST not in text and FIRST not in text
+        assert LAST.upper() not in text and LAST.lower() not in text
+
+
 def test_bad_rows_are_reported_with_row_numbers_and_left_out(synth_small, tmp_path):
     def break_rows(header, body):
         body[1][header.index("Date Occurred")] = "not a date"
