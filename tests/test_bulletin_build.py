@@ -13,12 +13,15 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import nbformat
 import pytest
 from click.testing import CliRunner
 from test_bulletin_content import (
     MARKUP,
     PERIOD,
+    assert_escaped,
     column,
+    make_hostile_incidents,
     make_incidents,
     make_submissions,
     read_page,
@@ -27,7 +30,9 @@ from test_bulletin_content import (
 
 from nearmiss_lab.bulletin.build import build_bulletin
 from nearmiss_lab.bulletin.checks import page_problems
+from nearmiss_lab.bulletin.suppression import MASK
 from nearmiss_lab.cli import main
+from nearmiss_lab.spec import INCIDENT_SCHEMA_VERSION
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -88,12 +93,15 @@ def test_page_suppresses_small_counts_everywhere(page):
     coverage = next(t for t in tables if t and t[0][:2] == ["agency", "status"])
     cells = dict(zip(column(coverage, "agency"), column(coverage, "incidents"), strict=True))
     assert cells["AG-WEST"] == "< 5"
+    # 42 near misses = 14 + 13 + 13 + AG-WEST: one more agency is masked.
+    assert list(cells.values()).count(MASK) == 1
+    assert "<b>42</b>near misses this month" in page
     for table in tables:
         header = table[0] if table else []
         for name in ("incidents", "baseline incidents"):
             if name in header:
                 for cell in column(table, name):
-                    assert cell == "< 5" or int(cell.replace(",", "")) >= 5
+                    assert cell in ("< 5", MASK) or int(cell.replace(",", "")) >= 5
 
 
 def test_page_cites_provenance(page, built, small_store):
@@ -107,6 +115,43 @@ def test_page_cites_provenance(page, built, small_store):
     for needle in (built.id, prov["data_hash"], "nearmiss-lab 0.1.0", "incidents table version"):
         assert needle in text
     assert str(small_store) not in page, "the page names the store, not the hub's file system"
+    provenance = next(t for t in read_page(page).tables if t and t[0] == ["item", "value"]
+                      and any(r[0] == "bulletin id" for r in t))
+    rows = dict(provenance[1:])
+    assert rows["schema version"] == prov["schema_version"] == INCIDENT_SCHEMA_VERSION
+    assert rows["record schema versions"] == "1.0.0"
+    assert rows["taxonomy version"] == prov["taxonomy_version"]
+    for table, version in prov["table_versions"].items():
+        assert rows[f"{table} table version"] == ("\u2014" if version is None else str(version))
+    # Every parameter, with its value, as the page prints it and provenance.json keeps it.
+    assert json.loads(rows["parameters"]) == prov["parameters"]
+    for name, value in prov["parameters"].items():
+        assert f'"{name}": {json.dumps(value)}' in rows["parameters"], name
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """A bulletin built from a store whose every printed field carries markup. (A store
+    folder named with markup is escaped too, see test_bulletin_content, but the Delta
+    reader cannot open a folder whose name has '<' in it.)"""
+    root = tmp_path_factory.mktemp("hostile") / "store"
+    store = write_store(root, make_hostile_incidents(), make_submissions())
+    return build_bulletin(store, PERIOD, out=tmp_path_factory.mktemp("hostile-out"), k=5)
+
+
+def test_markup_from_every_printed_field_is_escaped_on_the_page(hostile):
+    page = hostile.html.read_text(encoding="utf-8")
+    assert page_problems(page) == []
+    assert_escaped(page)
+    text = read_page(page).text
+    assert text.count(MARKUP) >= 2, "narrative and lessons read as the officer wrote them"
+
+
+def test_markup_is_escaped_in_the_executed_notebooks_html_outputs(hostile):
+    nb = nbformat.read(str(hostile.notebook), as_version=4)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in nb.cells
+                   if c.cell_type == "code" for o in c.outputs)
+    assert_escaped(html)
 
 
 def test_cli_prints_the_html_path(small_store, tmp_path):
@@ -158,25 +203,48 @@ def test_cli_missing_store_is_exit_2(tmp_path):
     assert "store" in result.output
 
 
+# No network for the browser: every host name fails to resolve without a lookup leaving
+# the machine, and a URL with an IP address goes to a proxy on a closed loopback port.
+OFFLINE_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9",
+                 "--no-first-run", "--disable-component-update", "--disable-sync",
+                 "--disable-default-apps", "--disable-extensions"]
+
+
+def _chromium(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([CHROMIUM, *OFFLINE_FLAGS, *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install "
+                    "chromium); the rendered-page check needs a real browser")
+def test_headless_chromium_has_no_network_with_these_flags(tmp_path):
+    # The control: a page that fetches an image by host name and by IP address records
+    # whether each loaded. With the flags neither can, so a page that renders under them
+    # rendered from the file alone.
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        "<html><body><p id=r>pending</p><script>"
+        "let n = 0; const done = (what) => { n += 1; document.getElementById('r')"
+        ".textContent += ' ' + what; };"
+        "for (const url of ['http://nearmiss-probe.example/x.png', 'http://192.0.2.1/x.png'])"
+        "{ const i = new Image(); i.onload = () => done('loaded'); "
+        "i.onerror = () => done('failed'); i.src = url; }"
+        "</script></body></html>", encoding="utf-8")
+    dom = _chromium("--virtual-time-budget=10000", "--dump-dom", probe.as_uri()).stdout
+    assert "pending failed failed" in dom, dom[-500:]
+
+
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install "
                     "chromium); the rendered-page check needs a real browser")
 def test_headless_chromium_renders_the_page_offline(built, tmp_path):
     shot = tmp_path / "bulletin.png"
-    proc = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--window-size=1200,2400",
-         f"--screenshot={shot}", built.html.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    )
+    proc = _chromium("--window-size=1200,2400", f"--screenshot={shot}", built.html.as_uri())
     assert proc.returncode == 0, proc.stderr[-2000:]
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     # A blank page compresses to a few kB; the rendered bulletin (text, tables, charts) doesn't.
     assert len(data) > 60_000
-    dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--dump-dom", built.html.as_uri()],
-        capture_output=True, text=True, timeout=120,
-    ).stdout
+    dom = _chromium("--dump-dom", built.html.as_uri()).stdout
     assert "Near-miss safety bulletin" in dom and "<svg" in dom
     assert "<script>alert" not in dom  # the planted script stayed text after parsing

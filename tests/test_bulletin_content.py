@@ -37,6 +37,7 @@ def make_incidents(
     agencies: tuple[str, ...] = AGENCIES,
     small_agency: str | None = "AG-WEST",
     narrative: str = "[PERSON-1] approached the vehicle on [LOCATION-1]; the radio cut out.",
+    lessons: str = "Keep a spare radio battery.",
 ) -> pl.DataFrame:
     """Store ``incidents`` rows with one planted pair, an emerging pair in the last month and
     one agency that reports only 2 incidents in the last month (a small cell)."""
@@ -50,20 +51,55 @@ def make_incidents(
                 codes |= set(PLANTED)
             if month == months[-1] and rng.random() < 0.35:
                 codes |= set(EMERGING)
-            rows.append(_row(agency, f"R-{month}-{i:03d}", month, codes, narrative))
+            rows.append(_row(agency, f"R-{month}-{i:03d}", month, codes, narrative, lessons))
     if small_agency:
         for i in range(2):
-            rows.append(_row(small_agency, f"W-{i}", months[-1], {"HF.FATIGUE"}, narrative))
+            rows.append(_row(small_agency, f"W-{i}", months[-1], {"HF.FATIGUE"}, narrative,
+                             lessons))
     return _to_frame(rows)
 
 
-def _row(agency: str, record_id: str, month: str, codes: set[str], narrative: str) -> dict:
+#: Markup planted in every other field the bulletin prints from the store.
+HOSTILE_AGENCY = 'AG-<i onmouseover="x()">N</i>'
+HOSTILE_CODE = "EQ.<s>RADIO</s>"
+HOSTILE_SCHEMA = "1.0.0<u>s</u>"
+HOSTILE_RAW = ("<script", "<img src=x", "<b>bold", "<i onmouseover", "<s>RADIO", "<u>s</u>")
+HOSTILE_VALUES = (MARKUP, HOSTILE_AGENCY, HOSTILE_CODE, HOSTILE_SCHEMA)
+
+
+def make_hostile_incidents() -> pl.DataFrame:
+    """:func:`make_incidents` with markup and script in the narrative, the lessons learned,
+    an agency pseudonym, the planted pair's factor code and the schema version: a store
+    written without ingest's checks, as an old or foreign one may be."""
+    frame = make_incidents(narrative=MARKUP, lessons=MARKUP)
+    code = pl.element().struct.field("code")
+    return frame.with_columns(
+        agency=pl.when(pl.col("agency") == "AG-NORTH").then(pl.lit(HOSTILE_AGENCY))
+        .otherwise(pl.col("agency")),
+        schema_version=pl.lit(HOSTILE_SCHEMA),
+        factors=pl.col("factors").list.eval(pl.element().struct.with_fields(
+            code=pl.when(code == PLANTED[0]).then(pl.lit(HOSTILE_CODE)).otherwise(code))),
+    )
+
+
+def assert_escaped(markup: str, values: tuple[str, ...] = HOSTILE_VALUES) -> None:
+    """No planted markup survives as markup, and a browser shows each planted value as the
+    literal text it was (whichever characters the exporter chose to escape)."""
+    for raw in HOSTILE_RAW:
+        assert raw not in markup, f"unescaped {raw!r}"
+    text = "".join(read_page(markup).text)
+    for value in values:
+        assert value in text, f"planted value not shown as text: {value!r}"
+
+
+def _row(agency: str, record_id: str, month: str, codes: set[str], narrative: str,
+         lessons: str = "Keep a spare radio battery.") -> dict:
     return {
         "incident_key": f"{agency}:{record_id}", "record_id": record_id, "agency": agency,
         "occurred_month": month, "activities": ["ACT.TRAFFIC_STOP"],
         "factors": [{"code": c, "source": "reported", "confidence": None, "evidence": []}
                     for c in sorted(codes)],
-        "narrative": narrative, "lessons_learned": "Keep a spare radio battery.",
+        "narrative": narrative, "lessons_learned": lessons,
         "schema_version": "1.0.0", "content_hash": f"hash-{agency}-{record_id}",
         "state": "OH", "time_block": "18-24",
     }
@@ -249,6 +285,28 @@ def test_narrative_markup_and_script_are_escaped_not_executable():
     assert "&lt;img src=x onerror=boom()&gt;" in markup
     # What a reader sees is the literal text the officer wrote.
     assert MARKUP in "".join(read_page(markup).text)
+
+
+def test_markup_in_every_field_printed_from_the_store_is_escaped_in_every_section():
+    d = bulletin.bulletin_data(make_hostile_incidents(), make_submissions(), period=PERIOD,
+                               k=5, store="store<b>x</b>")
+    sections = {
+        "headline": bulletin.headline(d).markup,
+        "top": bulletin.top_factors(d).markup,
+        "network": bulletin.network_figure(d).markup,
+        "pairs": bulletin.significant_pairs(d).markup,
+        "emerging": bulletin.emerging_pairs(d).markup,
+        "reports": bulletin.reports_of_the_week(d, rescan=False).markup,
+        "provenance": bulletin.methods_and_provenance(d).markup,
+    }
+    for markup in sections.values():
+        assert_escaped(markup, ())
+    assert_escaped(sections["headline"], (HOSTILE_AGENCY,))
+    for name in ("top", "network", "pairs", "reports"):  # tables, SVG labels, tags
+        assert_escaped(sections[name], (HOSTILE_CODE,))
+    reports = read_page(sections["reports"])
+    assert reports.text.count(MARKUP) >= 2, "narrative and lessons read as the literal text"
+    assert_escaped(sections["provenance"], (HOSTILE_SCHEMA, "store<b>x</b>"))
 
 
 def test_reports_of_the_week_prefer_incidents_with_significant_pairs_and_ask_questions(data):

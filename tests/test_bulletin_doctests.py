@@ -11,6 +11,7 @@ import pytest
 @pytest.mark.parametrize("module", [
     "nearmiss_lab.bulletin.suppression", "nearmiss_lab.bulletin.data",
     "nearmiss_lab.bulletin.provenance", "nearmiss_lab.bulletin.compute",
+    "nearmiss_lab.bulletin.checks",
 ])
 def test_docstring_examples_hold(module):
     result = doctest.testmod(importlib.import_module(module))

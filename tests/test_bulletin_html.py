@@ -22,6 +22,39 @@ from nearmiss_lab.bulletin.runner import TEMPLATE_DIR, NotebookRun, export_html
     ('<div style="background:url(https://x.example/b.png)"></div>', "div[style]"),
     ("<script>alert(1)</script>", "1 script element(s)"),
     ('<img src="x" onerror="alert(1)">', "event-handler attribute(s): img[onerror]"),
+    # Navigation, script URLs, candidate lists, strings in CSS and resource hints.
+    ('<meta http-equiv="refresh" content="0; url=https://x.example/">', "meta refresh"),
+    ('<meta http-equiv=REFRESH content="5">', "meta refresh"),
+    ("<style>.a{background:image-set(\"https://x.example/a.png\" 1x)}</style>",
+     "remote reference in a CSS string in a stylesheet"),
+    ("<style>.a{background:-webkit-image-set('//x.example/a.png' 1x)}</style>",
+     "remote reference in a CSS string"),
+    ('<a href="javascript:alert(1)">x</a>', "script URL in a[href]"),
+    ('<a href=" JavaScript:alert(1)">x</a>', "script URL in a[href]"),
+    ('<a href="java&#09;script:alert(1)">x</a>', "script URL in a[href]"),
+    ('<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+     "script URL in a[xlink:href]"),
+    ('<svg><animate attributeName="href" values="#a;javascript:alert(1)"/></svg>',
+     "script URL in animate[values]"),
+    ('<img srcset="a.png 1x, https://x.example/b.png 2x">', "remote reference in img[srcset]"),
+    ('<link rel="preload" imagesrcset="a.png 1x, //x.example/b.png 2x" as="image">',
+     "remote reference in link[imagesrcset]"),
+    ("<style>@import \"local.css\";</style>", "@import in a stylesheet"),
+    ("<style>@import\"https://x.example/a.css\";</style>", "@import in a stylesheet"),
+    ("<style>@\\69mport 'a.css';</style>", "@import in a stylesheet"),
+    ("<style>.a{background:u\\72l(https://x.example/a.png)}</style>",
+     "remote reference in url() in a stylesheet"),
+    ('<link rel="preload" href="font.woff2" as="font">', "resource hint: link[rel=preload]"),
+    ('<link rel="prefetch" href="next.html">', "resource hint: link[rel=prefetch]"),
+    ('<link rel="dns-prefetch preconnect" href="x">',
+     "resource hint: link[rel=dns-prefetch preconnect]"),
+    ('<img src="\\\\x.example\\a.png">', "remote reference in img[src]"),
+    ('<img src="ftp://x.example/a.png">', "remote reference in img[src]"),
+    ('<iframe src="data:text/html,hi"></iframe>', "embedded document: iframe"),
+    ('<iframe srcdoc="&lt;p&gt;x"></iframe>', "embedded document: iframe[srcdoc]"),
+    ('<object data="https://x.example/a.swf"></object>', "remote reference in object[data]"),
+    ('<a href="data:text/html,&lt;script&gt;x">x</a>', "document in a data: URL in a[href]"),
+    ("<style>.a{width:expression(alert(1))}</style>", "script in CSS in a stylesheet"),
 ])
 def test_page_problems_catch_every_way_a_page_fetches_or_runs_code(page, problem):
     problems = page_problems(f"<html><body>{page}</body></html>")
@@ -34,6 +67,23 @@ def test_page_problems_allow_local_links_data_uris_and_urls_in_css_comments():
             '<a href="#methods">methods</a><a href="provenance.json">provenance</a>'
             '<svg xmlns="http://www.w3.org/2000/svg"><text>&lt; 5</text></svg></body></html>')
     assert page_problems(page) == []
+
+
+def test_page_problems_allow_text_that_only_looks_like_a_scheme():
+    # Running text, titles and CSS strings that are not URLs are not references (an
+    # attribute that *starts* with a script scheme is refused whatever its name: SVG and
+    # HTML have more URL attributes than any list).
+    page = ('<html><head><style>.q::before{content:"Note: see below"}</style></head><body>'
+            '<p title="about javascript: links">javascript:alert(1) as text</p>'
+            '<a href="mailto:hub@example.org">hub</a><img src="data:image/png;base64,AAAA">'
+            '<link rel="icon" href="data:,"></body></html>')
+    assert page_problems(page) == []
+
+
+def test_page_problems_never_quote_the_page():
+    problems = page_problems('<a href="javascript:steal(SECRET_MARKER)">x</a>'
+                             '<style>@import "SECRET_MARKER.css";</style>')
+    assert problems and not any("SECRET_MARKER" in p for p in problems)
 
 
 def test_page_problems_flag_pages_over_five_megabytes():

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_bulletin_content import MARKUP, make_incidents, make_submissions, write_store
+from test_bulletin_content import (
+    HOSTILE_AGENCY,
+    HOSTILE_CODE,
+    MARKUP,
+    assert_escaped,
+    make_hostile_incidents,
+    make_incidents,
+    make_submissions,
+    write_store,
+)
 
 from nearmiss_lab.bulletin.params import NOTEBOOK_PARAMETERS
 from nearmiss_lab.bulletin.runner import execute_notebook
@@ -109,6 +118,26 @@ def test_factor_network_notebook_runs_and_exports_files(store, tmp_path):
         assert f">{heading}</h" in html
     assert "EQ.RADIO" in html and "HF.COMMUNICATION" in html
     assert (tmp_path / "net" / "network.graphml").is_file()
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("nb-hostile") / "store"
+    return write_store(root, make_hostile_incidents(), make_submissions())
+
+
+def test_factor_network_notebook_escapes_markup_from_the_store(hostile_store, tmp_path):
+    run = execute_notebook("02-factor-network", {
+        "store": str(hostile_store), "since": "2024-07", "until": "2024-07"},
+        tmp_path / "02.ipynb")
+    html = _html_outputs(run.notebook)
+    assert_escaped(html, (HOSTILE_CODE,))  # pairs table, communities, network labels
+
+
+def test_submission_quality_notebook_escapes_markup_from_the_store(hostile_store, tmp_path):
+    run = execute_notebook("04-submission-quality", {"store": str(hostile_store)},
+                           tmp_path / "04.ipynb")
+    assert_escaped(_html_outputs(run.notebook), (HOSTILE_AGENCY,))  # the coverage grid
 
 
 def test_submission_quality_notebook_runs_and_shows_coverage_with_zero_reports(store, tmp_path):
