@@ -209,6 +209,32 @@ def test_half_a_surrogate_pair_and_an_overlong_narrative_reject_only_their_rows(
     assert manifest["record_count"] == summary["written"]
 
 
+def test_record_the_schema_rejects_after_deid_is_left_out_with_its_row_number(
+    synth_small, tmp_path
+):
+    # 19,800 characters pass the intake's 20,000; each "Al Wu" becomes "[PERSON-1]", which
+    # takes the de-identified narrative to 24,750, over the schema's limit.
+    def lengthen(header, body):
+        body[2][header.index("Narrative")] = "Ofc. Al Wu said so. " * 990
+
+    export, mapping, agency = _csv_export(synth_small, tmp_path, lengthen)
+    out = tmp_path / "submission"
+    result = _run(
+        "deidentify", export, "--mapping", mapping, "--agency", agency, "--out", out, "--json"
+    )
+    assert result.exit_code == 1, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rejected_rows"] == [3]
+    blocking = [i for i in summary["issues"] if i["severity"] != "warning"]
+    assert [(i["line"], i["code"], i["pointer"]) for i in blocking] == [
+        (3, "schema-max-length", "/narrative")
+    ]
+    assert "Al Wu" not in result.stdout + result.stderr
+    assert summary["written"] == summary["rows"] - 1
+    written = (out / "records.jsonl").read_text(encoding="utf-8")
+    assert len(written.splitlines()) == summary["written"] and "Al Wu" not in written
+
+
 def test_mapping_of_another_agency_is_a_usage_error(synth_small, tmp_path):
     export, mapping, _ = _csv_export(synth_small, tmp_path, lambda h, b: None)
     result = _run(

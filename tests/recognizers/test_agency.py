@@ -12,8 +12,17 @@ MUST_MATCH = [
     ("Stone County Sheriff's Office took over", "Stone County Sheriff's Office"),
     ("released to Irondale PD on a hold", "Irondale PD"),
     ("the Ohio State Highway Patrol", "Ohio State Highway Patrol"),
+    ("released to the Stone County SO on a hold", "Stone County SO"),
+    ("Michigan State Police took over the scene", "Michigan State Police"),
+    ("State Police responded to assist", "State Police"),
 ]
-MUST_NOT_MATCH = ["the police department policy says", "called the sheriff about it", "ALSO noted"]
+MUST_NOT_MATCH = [
+    "the police department policy says",
+    "called the sheriff about it",
+    "ALSO noted",
+    "so the SO said",  # no place before it: which office is not said
+    "the state police said",
+]
 
 
 def _found(text: str) -> set[str]:

@@ -36,3 +36,16 @@ def test_identifier_is_found(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", MUST_NOT_MATCH)
 def test_ordinary_text_is_left_alone(text: str) -> None:
     assert _found(text) == set()
+
+
+def test_case_matters_except_after_a_keyword_and_with_a_digit() -> None:
+    # The keyword is the cue: a report typed in lower case still names the plate.
+    assert _found("plate abc-1234 came back stolen") == {"abc-1234"}
+    assert _found("tag abc123 on the car") == {"abc123"}
+    # Without a keyword only capitals make a plate shape ("abc-1234" is no plate there).
+    assert _found("saw abc-1234 there") == set()
+    assert _found("saw ABC-1234 there") == {"ABC-1234"}
+    # Letters only: a vanity plate after a keyword in capitals, never in lower case
+    # ("plate gofast", like "tag along", is a word).
+    assert _found("plate GOFAST came back") == {"GOFAST"}
+    assert _found("plate gofast came back") == set()

@@ -27,6 +27,15 @@ MUST_MATCH = [
     ("I, Officer Daniel Kowalczyk, was dispatched", "Daniel Kowalczyk"),
     ("Juvenile Tyrell Brooks was interviewed", "Tyrell Brooks"),
     ("Complainant Roberto Salas declined.", "Roberto Salas"),
+    # Every rank and title the policy names, abbreviated or not, in capitals too.
+    ("Lt. Maria Okafor took the call.", "Maria Okafor"),
+    ("LT. OKAFOR took it.", "OKAFOR"),
+    ("Capt. Brennan approved it.", "Brennan"),
+    ("Det. Sam Whitcomb interviewed him.", "Sam Whitcomb"),
+    ("Cpl. Ruiz stayed back.", "Ruiz"),
+    ("Agent Dana Kim of the FBI arrived.", "Dana Kim"),
+    ("Chief Halvorsen spoke to the press.", "Halvorsen"),
+    ("Sheriff Tom Brandt was there.", "Tom Brandt"),
 ]
 MUST_NOT_MATCH = [
     "officer safety comes first.",
@@ -38,6 +47,9 @@ MUST_NOT_MATCH = [
     "Stone County Sheriff's Office took the case.",
     "I spoke with Dispatch about it.",
     "The Officer approached the main entrance.",
+    "Det. work is slow in the winter.",
+    "The Chief of Police said so.",
+    "Sheriff's deputies arrived.",
 ]
 
 

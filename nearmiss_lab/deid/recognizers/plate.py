@@ -1,5 +1,7 @@
-"""Vehicle registration plates, case-sensitive: "plate ABC-1234", "Texas tag 7XYZ123",
-"a silver sedan bearing ABC 1234". Lower-case text never matches ("of the" is no plate)."""
+"""Vehicle registration plates: "plate ABC-1234", "Texas tag 7XYZ123", "a silver sedan
+bearing ABC 1234". Case-sensitive without a keyword ("of the" is no plate); after a keyword,
+which is the cue, a lower-case plate matches when it has a digit ("plate abc-1234" in a
+lower-case report), a letters-only one only in capitals ("plate GOFAST", not "tag along")."""
 
 from __future__ import annotations
 
