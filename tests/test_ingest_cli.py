@@ -239,3 +239,34 @@ def test_missing_spacy_model_is_a_usage_error_before_anything_is_read(tmp_path):
     result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store),
                                        "--no-scan"], env={"NEARMISS_SPACY_MODEL": "en_core_web_lg"})
     assert result.exit_code == 0
+
+
+def test_an_ingest_whose_incidents_have_no_journal_is_a_coded_store_error(tmp_path):
+    # A store written by a release without journals, killed after its incidents commit:
+    # the ingest cannot be completed safely, so nothing more is written and the CLI says so.
+    from datetime import UTC, datetime
+
+    from nearmiss_lab.ingest.commit import ingest_id_for
+    from nearmiss_lab.store import append_rows, incident_to_row, init_store, load_table
+    from nearmiss_lab.store.tables import PENDING_DIR
+
+    folder = write_submission(tmp_path / "s", [make_incident(0)])
+    manifest = json.loads((folder / "manifest.json").read_text())
+    store = init_store(tmp_path / "store")
+    (store / PENDING_DIR).mkdir()
+    (store / PENDING_DIR / "0123.tmp").write_text("{")  # a writer died before its rename
+    append_rows(store, "incidents", [incident_to_row(
+        make_incident(0), submission_id=manifest["submission_id"],
+        ingested_at=datetime(2024, 7, 1, tzinfo=UTC))],
+        ingest_id=ingest_id_for(manifest["submission_id"], manifest["records"]["sha256"]))
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--store", str(store),
+                                       "--no-scan"])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"error: {folder}: ingest-store-error: "
+                                    "IncompleteIngestError: this submission's earlier ingest "
+                                    "committed its incidents but left no recovery journal")
+    assert "Traceback" not in result.output + result.stderr
+    assert load_table(store, "submissions").collect().height == 0
+    assert load_table(store, "receipts").collect().height == 0
+    assert list((store / PENDING_DIR).iterdir()) == []

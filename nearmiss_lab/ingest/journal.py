@@ -264,6 +264,8 @@ def recover_pending(store: Path) -> list[Recovered]:
     A journal whose ledger row was already written (the process died
     while removing it) is only removed, and reported as ``completed`` with no receipt.
     """
+    for stale in (store / PENDING_DIR).glob("*.tmp"):
+        stale.unlink(missing_ok=True)  # a writer died before its rename: never a journal
     done = []
     for journal in pending_journals(store):
         iid = journal.ingest_id
