@@ -203,8 +203,8 @@ def test_store_recover_completes_a_killed_ingest_and_then_has_nothing_to_do(tmp_
     text = run("store", "info", "--store", store).output.splitlines()
     assert text[8:10] == [
         "published   incidents version 0",
-        f"  incomplete ingest of {sid} (incidents version 1): not published until "
-        "`nearmiss store recover` or the next ingest completes it"]
+        f"  incomplete ingest of {sid} (incidents version 1): unpublished until its ledger "
+        "row is written (if it was killed: `nearmiss store recover` or the next ingest)"]
     assert load_incidents(store).collect().height == 0  # not published yet
     result = run("store", "recover", "--store", store)
     assert (result.exit_code, result.output) == (0, f"{sid}: completed (accepted)\n")

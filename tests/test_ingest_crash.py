@@ -242,6 +242,36 @@ def test_another_ingest_between_the_crash_and_the_rerun_keeps_every_key_in_one_t
     assert json.loads(stored_s1["receipt_json"][0])["counts"] == ref_s1["counts"]
 
 
+def test_a_fixed_file_sent_after_a_crash_meets_the_completed_first_ingest(tmp_path):
+    # The agency's first file was killed after its incidents commit; it sends a fixed file
+    # instead. The first ingest is completed as decided (it passed its commit point), so
+    # the fixed file under the same id is an id reused for other content (-15), exactly as
+    # after an uninterrupted ingest; under a new id its correction releases the held record.
+    first = write_submission(tmp_path / "a", [make_incident(0),
+                                              make_incident(1, narrative=LEAKY_NARRATIVE)],
+                             submission_id="AG-NORTH-00000000000000aa")
+    fixed = [make_incident(0), make_incident(1)]
+    store = tmp_path / "store"
+    assert run_child(first, store, crash_at="after-incidents").returncode == -signal.SIGKILL
+    same_id = ingest_submission(write_submission(tmp_path / "b", fixed,
+                                                 submission_id="AG-NORTH-00000000000000aa"),
+                                store, scanner=regex_scanner)
+    assert (same_id["status_code"], [i["code"] for i in same_id["issues"]]) == (
+        -15, ["ingest-submission-id-conflict"])
+    ledger = load_table(store, "submissions").collect()
+    assert ledger.select("submission_id", "accepted", "quarantined").rows() == [
+        ("AG-NORTH-00000000000000aa", 1, 1)]
+    assert load_table(store, "quarantine").collect()["record_id"].to_list() == ["r-0001"]
+    assert_tables_match_receipts(store)
+    new_id = ingest_submission(write_submission(tmp_path / "c", fixed), store,
+                               scanner=regex_scanner)
+    assert (new_id["status"], new_id["counts"]["accepted"], new_id["counts"]["duplicate"],
+            new_id["counts"]["released"]) == ("accepted_with_warnings", 1, 1, 1)
+    assert sorted(load_incidents(store).collect()["record_id"]) == ["r-0000", "r-0001"]
+    assert load_table(store, "quarantine").collect().height == 0
+    assert_tables_match_receipts(store)
+
+
 def test_a_killed_ingest_is_not_published_until_it_is_completed(submissions, tmp_path):
     # The rows of an ingest killed after its incidents commit are in the table but not in
     # the published view, and a snapshot taken in the gap is the one a rebuild gets later.

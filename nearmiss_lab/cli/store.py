@@ -24,8 +24,8 @@ def _format_info(info: dict[str, Any]) -> str:
     lines.append(f"published   incidents version {info['published_version']}")
     for pending in info["incomplete_ingests"]:
         lines.append(f"  incomplete ingest of {pending['submission_id']} (incidents version "
-                     f"{pending['incidents_version']}): not published until `nearmiss store "
-                     "recover` or the next ingest completes it")
+                     f"{pending['incidents_version']}): unpublished until its ledger row is "
+                     "written (if it was killed: `nearmiss store recover` or the next ingest)")
     periods = info["periods"]
     if periods["first"]:
         zeros = periods["zero_report_months"]
