@@ -163,7 +163,8 @@ def test_deidentification_review_notebook_runs_on_an_agency_export(tmp_path):
     }, tmp_path / "03.ipynb")
     html = _html_outputs(run.notebook)
     for heading in (f"De-identification review: {entry['agency']}",
-                    "Records as they will be submitted", "Low-confidence detections"):
+                    "Records as they will be submitted", "Low-confidence detections",
+                    "Found but not replaced"):
         assert f">{heading}</h" in html
     assert html.count('<div class="nm-report">') == 4
     assert '<mark class="nm-repl' in html and "[PERSON-1]</mark>" in html

@@ -31,6 +31,7 @@ font-family:inherit;font-size:14px}
 .nm-note{color:#555;font-size:13px}
 .nm-repl{background:#fff2b3;border-radius:3px}
 .nm-low{background:#ffd7d0}
+.nm-miss{background:none;text-decoration:underline wavy #b5442c}
 </style>"""
 
 

@@ -4,6 +4,13 @@ Runs the de-identifier exactly as ``nearmiss deidentify`` does (intake, detectio
 free-text field, typed replacement) and shows each record's de-identified text with the
 replacements highlighted, plus the detections it was least sure of. It never shows what was
 removed: only placeholders, their types and scores, in the de-identified text's context.
+
+It also lists what the engine found but did **not** replace: recognizer results scoring
+below the engine's threshold, which the de-identifier drops and the submission keeps as
+text. Those are the likely misses a reviewer should look at, so they are shown with their
+text, by type, position and score. That text is part of the de-identified output already;
+the notebook runs on the agency's machine before it submits, and nothing from it is
+submitted.
 """
 
 from __future__ import annotations
@@ -37,11 +44,27 @@ class Replacement:
 
 
 @dataclass
+class NotReplaced:
+    """A detection the engine scored below its threshold: left in the text as it was.
+
+    ``start`` and ``end`` are offsets into the *output* text, where the words still stand.
+    """
+
+    field: str
+    start: int
+    end: int
+    entity_type: str
+    score: float
+    source: str
+
+
+@dataclass
 class ReviewItem:
     row: int
     record_id: str
     texts: dict[str, str]
     replacements: list[Replacement]
+    not_replaced: list[NotReplaced] = field(default_factory=list)
 
 
 @dataclass
@@ -54,6 +77,8 @@ class ReviewBatch:
     rows_with_errors: int
     issue_codes: Counter[str] = field(default_factory=Counter)
     low_confidence: float = 0.6
+    #: The engine's score threshold: detections below it are not replaced.
+    threshold: float = 0.0
 
 
 def _sample_export(workdir: Path, limit: int) -> tuple[Path, Path]:
@@ -85,6 +110,66 @@ def output_spans(text: str, detections: list[Any], replaced: str) -> list[tuple[
     return spans
 
 
+def below_threshold(engine: Any, records: list[dict[str, str]]) -> list[dict[str, list[Any]]]:
+    """What the engine's analyzer found in each field but scored below the engine's threshold.
+
+    The engine keeps only results scoring at least ``engine.threshold``; this runs the same
+    Presidio analyzer (same recognizers, same spaCy pass, on the same re-cased text as
+    :func:`~nearmiss_lab.deid.detect.detect_records`) and keeps the rest, one detection per
+    span (the highest score). Offsets are into the input text.
+
+    Returns
+    -------
+    list of dict
+        For each record, field name -> :class:`~nearmiss_lab.deid.types.Detection` list.
+    """
+    from nearmiss_lab.deid.engine import LANGUAGE
+    from nearmiss_lab.deid.truecase import case_is_uninformative, truecase
+    from nearmiss_lab.deid.types import Detection
+
+    keys: list[tuple[int, str]] = []
+    texts: list[str] = []
+    for i, record in enumerate(records):
+        for name, text in record.items():
+            if text and text.strip():
+                flat = case_is_uninformative(text)
+                keys.append((i, name))
+                texts.append(truecase(text, engine.names, full=flat))
+    out: list[dict[str, list[Any]]] = [{name: [] for name in r} for r in records]
+    if not texts:
+        return out
+    types = engine.config.entity_types()
+    processed = engine.nlp_engine.process_batch(texts, LANGUAGE)
+    for (i, name), text, (_, artifacts) in zip(keys, texts, processed, strict=True):
+        best: dict[tuple[int, int], Any] = {}
+        for r in engine.analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts):
+            if r.score >= engine.threshold or r.end <= r.start:
+                continue
+            source = (r.recognition_metadata or {}).get("recognizer_name", "")
+            found = Detection(r.start, r.end, types.get(r.entity_type, r.entity_type),
+                              round(float(r.score), 4), source)
+            if (r.start, r.end) not in best or found.score > best[(r.start, r.end)].score:
+                best[(r.start, r.end)] = found
+        out[i][name] = sorted(best.values())
+    return out
+
+
+def _not_replaced(field_name: str, text: str, replaced_text: str, replaced: list[Any],
+                  spans: list[tuple[int, int, Any]], candidates: list[Any]) -> list[NotReplaced]:
+    """Sub-threshold detections that no replacement covers, at their place in the output."""
+    kept = []
+    for d in candidates:
+        if any(d.start < r.end and r.start < d.end for r in replaced):
+            continue  # part of a replaced identifier: its words are gone already
+        # Every replacement before it changed the length by (placeholder - original).
+        shift = sum((b - a) - (r.end - r.start) for a, b, r in spans if r.end <= d.start)
+        start, end = d.start + shift, d.end + shift
+        if replaced_text[start:end] != text[d.start:d.end]:
+            continue  # replacement changed shape: show nothing rather than a wrong span
+        kept.append(NotReplaced(field_name, start, end, d.entity_type, d.score, d.source))
+    return kept
+
+
 def deidentify_for_review(
     export: str | os.PathLike[str],
     *,
@@ -92,6 +177,7 @@ def deidentify_for_review(
     agency: str = "AG-SAMPLE",
     limit: int = 20,
     low_confidence: float = 0.6,
+    engine: Any = None,
 ) -> ReviewBatch:
     """De-identify the first ``limit`` rows of an export for review.
 
@@ -107,6 +193,10 @@ def deidentify_for_review(
         Rows to de-identify and show.
     low_confidence : float
         Replacements scoring below this are listed for a second look.
+    engine : DeidEngine, optional
+        The de-identification engine (default :func:`~nearmiss_lab.deid.get_engine`, the
+        package's recognizer file); an agency that runs its own recognizer file reviews
+        with the engine built from it.
     """
     from nearmiss_lab.deid import get_engine
     from nearmiss_lab.deid.detect import detect_records
@@ -131,29 +221,35 @@ def deidentify_for_review(
                 drafts.append((intake_row.row, intake_row.draft))
             if len(drafts) >= limit:
                 break
-    engine = get_engine()
+    engine = engine if engine is not None else get_engine()
     texts = [{f: d[f] for f in TEXT_FIELDS if isinstance(d.get(f), str)} for _, d in drafts]
     found = detect_records(engine, texts)
+    weak = below_threshold(engine, texts)
     items = []
-    for (row, draft), fields, detections in zip(drafts, texts, found, strict=True):
+    for (row, draft), fields, detections, low in zip(drafts, texts, found, weak, strict=True):
         replaced, _counts = replace_identifiers(fields, detections)
-        reps = [
-            Replacement(f, start, end, d.entity_type, d.score, d.source)
-            for f in fields
-            for start, end, d in output_spans(fields[f], list(detections.get(f, ())),
-                                              replaced[f])
-        ]
-        items.append(ReviewItem(row, str(draft.get("record_id", "")), replaced, reps))
-    return ReviewBatch(agency, items, rows_read, errors, codes, low_confidence)
+        reps, missed = [], []
+        for f in fields:
+            spans = output_spans(fields[f], list(detections.get(f, ())), replaced[f])
+            reps += [Replacement(f, start, end, d.entity_type, d.score, d.source)
+                     for start, end, d in spans]
+            missed += _not_replaced(f, fields[f], replaced[f], list(detections.get(f, ())),
+                                    spans, low.get(f, []))
+        items.append(ReviewItem(row, str(draft.get("record_id", "")), replaced, reps, missed))
+    return ReviewBatch(agency, items, rows_read, errors, codes, low_confidence,
+                       float(engine.threshold))
 
 
 def summary(batch: ReviewBatch) -> Html:
     """Rows read, rows with errors, and replacements by type (counts only)."""
     counts = Counter(r.entity_type for item in batch.items for r in item.replacements)
+    missed = Counter(m.entity_type for item in batch.items for m in item.not_replaced)
     rows = [("agency", batch.agency), ("rows read", str(batch.rows_read)),
             ("rows with errors (left out of the submission)", str(batch.rows_with_errors)),
             ("records shown", str(len(batch.items))),
-            *((f"replaced {t}", str(n)) for t, n in sorted(counts.items()))]
+            *((f"replaced {t}", str(n)) for t, n in sorted(counts.items())),
+            *((f"not replaced {t} (score below {batch.threshold})", str(n))
+              for t, n in sorted(missed.items()))]
     frame = pl.DataFrame(rows, schema={"item": pl.String, "value": pl.String}, orient="row")
     issues = pl.DataFrame(sorted(batch.issue_codes.items()),
                           schema={"intake issue": pl.String, "rows": pl.Int64}, orient="row")
@@ -169,10 +265,13 @@ def records(batch: ReviewBatch) -> Html:
         for f, text in item.texts.items():
             spans = [(r.start, r.end, "nm-repl nm-low" if r.score < batch.low_confidence
                       else "nm-repl") for r in item.replacements if r.field == f]
+            spans += [(m.start, m.end, "nm-miss") for m in item.not_replaced if m.field == f]
             parts.append(f"<h4>{escape(f)}</h4><pre>{highlight_spans(text, spans)}</pre>")
         blocks.append(f'<div class="nm-report">{"".join(parts)}</div>')
     legend = paragraph("Yellow: replaced identifier. Red: replaced with a score below "
-                       f"{batch.low_confidence}; check it was an identifier.", "nm-note")
+                       f"{batch.low_confidence}; check it was an identifier. Underlined: found "
+                       f"with a score below the engine's threshold {batch.threshold} and NOT "
+                       "replaced; check it is not an identifier before you submit.", "nm-note")
     return section("Records as they will be submitted", [legend, *blocks])
 
 
@@ -196,3 +295,31 @@ def low_confidence(batch: ReviewBatch) -> Html:
         paragraph(f"Replacements scoring below {batch.low_confidence}. A reviewer confirms "
                   "each was an identifier; the text shown is already de-identified."),
         table(frame, numeric=("row", "score"), empty="none below the threshold")])
+
+
+def not_replaced(batch: ReviewBatch) -> Html:
+    """Detections the engine found but did not replace (scored below its threshold).
+
+    Listed by row, field, type, position (offsets into the text as it will be submitted) and
+    score, with the words themselves and their context: those words will be submitted as
+    they stand unless the reviewer edits the export. This is the agency's own screen.
+    """
+    rows = []
+    for item in batch.items:
+        for m in item.not_replaced:
+            text = item.texts[m.field]
+            rows.append({"row": item.row, "field": m.field, "type": m.entity_type,
+                         "score": f"{m.score:.2f}", "position": f"{m.start}\u2013{m.end}",
+                         "recognizer": m.source, "text": text[m.start:m.end],
+                         "context": f"\u2026{text[max(0, m.start - CONTEXT):m.end + CONTEXT]}"
+                                    "\u2026"})
+    frame = pl.DataFrame(rows, schema={"row": pl.Int64, "field": pl.String, "type": pl.String,
+                                       "score": pl.String, "position": pl.String,
+                                       "recognizer": pl.String, "text": pl.String,
+                                       "context": pl.String})
+    return section("Found but not replaced", [
+        paragraph(f"Detections scoring below the engine's threshold ({batch.threshold}): the "
+                  "de-identifier left these words in the text that will be submitted. If one "
+                  "is an identifier, correct the export and run the review again. This list "
+                  "stays on this machine; nothing from this notebook is submitted."),
+        table(frame, numeric=("row", "score", "position"), empty="none")])
