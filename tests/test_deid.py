@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nearmiss_lab.deid import Detection, deidentify_record, detect_records, get_engine
 from nearmiss_lab.deid.evaluate import engine_detector, evaluate_documents, read_gold
@@ -69,6 +71,46 @@ def test_surname_that_is_a_rank_or_stop_word_propagates_where_a_person_stands(en
     assert out["lessons_learned"] == (
         "Later I asked [PERSON-1]. Major [PERSON-3] said [PERSON-2] was right. The Major said no."
     )
+
+
+def test_found_names_are_not_kept_in_the_re_cache_or_spacy_vocabulary(engine):
+    import re
+
+    from nearmiss_lab.deid.engine import LANGUAGE
+
+    name = "Xavantiqua Wrzblewicz"
+    out = _deid(engine, f"Ofc. {name} stood by. Wrzblewicz said so.", "Thanks, Wrzblewicz.")
+    assert "Wrzblewicz" not in out["narrative"] + out["lessons_learned"]
+    # The names were matched without compiling a pattern of them (the re module keeps the
+    # last compiled patterns), and spaCy freed the strings these texts added to its store.
+    caches = [getattr(re, attr) for attr in ("_cache", "_cache2") if hasattr(re, attr)]
+    assert caches, "the re module's cache is where this test looks"
+    for cache in caches:
+        assert not any("Wrzblewicz" in repr(key) for key in cache)
+    strings = engine.nlp_engine.get_nlp(LANGUAGE).vocab.strings
+    assert "Wrzblewicz" not in strings and "Xavantiqua" not in strings
+    assert "officer" in strings  # the model's own vocabulary stays
+
+
+_WORDISH = st.text(alphabet="aAbB_-'. 1é", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet="aAbB_-'. 1é\n", max_size=40),
+    words=st.lists(_WORDISH, max_size=4),
+    ignore_case=st.booleans(),
+)
+def test_find_mentions_finds_what_a_regex_alternation_would(text, words, ignore_case):
+    import re
+
+    from nearmiss_lab.deid.propagate import find_mentions
+
+    ordered = sorted(set(words), key=len, reverse=True)
+    pattern = r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)"
+    flags = re.IGNORECASE if ignore_case else 0
+    expected = [m.span() for m in re.finditer(pattern, text, flags)] if ordered else []
+    assert find_mentions(text, words, ignore_case=ignore_case) == expected
 
 
 def test_rank_and_surname_and_capitals_propagate(engine):

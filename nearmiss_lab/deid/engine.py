@@ -212,12 +212,19 @@ class DeidEngine:
         todo = [(i, t) for i, t in enumerate(texts) if t and t.strip()]
         if not todo:
             return out
-        processed = self.nlp_engine.process_batch(
-            [t for _, t in todo], LANGUAGE, batch_size=batch_size
-        )
-        for (i, text), (_, artifacts) in zip(todo, processed, strict=True):
-            results = self.analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts)
-            out[i] = self._convert(text, results)
+        # spaCy keeps every new token string (names included) in its vocabulary's string
+        # store, lexemes and tokenizer cache for the life of the process; inside a memory
+        # zone what these texts added is freed on exit. Nothing made here outlives it but
+        # the detections (offsets, types, scores).
+        with self.nlp_engine.get_nlp(LANGUAGE).memory_zone():
+            processed = self.nlp_engine.process_batch(
+                [t for _, t in todo], LANGUAGE, batch_size=batch_size
+            )
+            for (i, text), (_, artifacts) in zip(todo, processed, strict=True):
+                results = self.analyzer.analyze(
+                    text=text, language=LANGUAGE, nlp_artifacts=artifacts
+                )
+                out[i] = self._convert(text, results)
         return out
 
 

@@ -65,11 +65,49 @@ def guarded_surnames(surface: str) -> list[str]:
 _BEFORE_A_NAME = re.compile(r"[ \t]+(?:[A-Z]|\[[A-Z])")
 
 
-def _alternation(words: Sequence[str], flags: int = 0) -> re.Pattern[str] | None:
-    if not words:
-        return None
-    ordered = sorted(set(words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in ordered) + r")(?!\w)", flags)
+def _fold(text: str) -> str:
+    """Lower case of the same length (so offsets stay valid); the rare character whose lower
+    case is longer ("İ") is kept as it is."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # what the re module's \w matches
+
+
+def find_mentions(
+    text: str, words: Collection[str], ignore_case: bool = False
+) -> list[tuple[int, int]]:
+    """Where any of ``words`` stands in ``text`` as a whole (no word character either side):
+    leftmost first, the longest at one position, never overlapping, as a regex alternation
+    of the words would find them.
+
+    The words are looked for with ``str.find``: no pattern is compiled from a record's names,
+    so none stays behind in the ``re`` module's cache of compiled patterns once the record
+    is done (a long-running process would otherwise hold the last few hundred records'
+    names).
+    """
+    hay = _fold(text) if ignore_case else text
+    needles = {_fold(w) if ignore_case else w for w in words if w}
+    found = []
+    for needle in needles:
+        start = hay.find(needle)
+        while start >= 0:
+            end = start + len(needle)
+            if (start == 0 or not _is_word_char(text[start - 1])) and (
+                end == len(text) or not _is_word_char(text[end])
+            ):
+                found.append((start, end))
+            start = hay.find(needle, start + 1)
+    found.sort(key=lambda span: (span[0], -span[1]))
+    out: list[tuple[int, int]] = []
+    for start, end in found:
+        if not out or start >= out[-1][1]:
+            out.append((start, end))
+    return out
 
 
 _ROLES = frozenset(ROLES)
@@ -170,9 +208,7 @@ def propagate(
     lowered = {w.lower() for w in name_words}
     exact = {k: v for k, v in exact.items() if k.lower() not in lowered}
     # Other capitalisations of name words of 3+ letters are looked at one by one below.
-    person_rx = _alternation(name_words, re.IGNORECASE if is_common_word else 0)
-    exact_rx = _alternation(list(exact))
-    guarded_rx = _alternation(sorted(guarded))
+    fold = is_common_word is not None
     out: dict[str, list[Detection]] = {}
     for field, text in texts.items():
         found = list(detections.get(field, ()))
@@ -181,41 +217,38 @@ def propagate(
         # It still marks them, so that the person outranks a place guessed from the same
         # word elsewhere ("Thanks to Zamboniwicz." is no town).
         people = [(d.start, d.end, d.score) for d in found if d.entity_type == "PERSON"]
-        if person_rx is not None:
-            for m in person_rx.finditer(text):
-                covering = [sc for s, e, sc in people if s <= m.start() and m.end() <= e]
-                if covering:
-                    score = min(PERSON_SCORE, max(covering))
-                    found.append(Detection(m.start(), m.end(), "PERSON", score, SOURCE))
+        for start, end in find_mentions(text, name_words, ignore_case=fold):
+            covering = [sc for s, e, sc in people if s <= start and end <= e]
+            if covering:
+                score = min(PERSON_SCORE, max(covering))
+                found.append(Detection(start, end, "PERSON", score, SOURCE))
+                continue
+            word = text[start:end]
+            if word not in known:
+                if is_common_word is None or len(word) < 3:
                     continue
-                word = m.group()
-                if word not in known:
-                    if is_common_word is None or len(word) < 3:
-                        continue
-                    strict = None if field in caseless else is_word
-                    if not _other_case_is_name(text, m.start(), m.end(), is_common_word, strict):
-                        continue
-                elif (
-                    len(word) < 3
-                    and is_common_word is not None
-                    and is_common_word(word)
-                    and _SENTENCE_START.search(text, 0, m.start())
-                ):
-                    continue  # "Al" the man vs "Al" at a sentence start: too short to trust
-                found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
-        if guarded_rx is not None:
-            # "Tom Major ... Major was upset": the surname alone where a person stands, and
-            # never as the rank before a name ("Major Smith" keeps its rank readable).
-            for m in guarded_rx.finditer(text):
-                if any(s <= m.start() and m.end() <= e for s, e, _ in people):
+                strict = None if field in caseless else is_word
+                if not _other_case_is_name(text, start, end, is_common_word, strict):
                     continue
-                if _BEFORE_A_NAME.match(text, m.end()):
-                    continue
-                if _in_name_slot(text, m.start(), m.end()):
-                    found.append(Detection(m.start(), m.end(), "PERSON", PERSON_SCORE, SOURCE))
-        if exact_rx is not None:
-            for m in exact_rx.finditer(text):
-                kind, source = exact[m.group()]
-                found.append(Detection(m.start(), m.end(), kind, EXACT_SCORE, source))
+            elif (
+                len(word) < 3
+                and is_common_word is not None
+                and is_common_word(word)
+                and _SENTENCE_START.search(text, 0, start)
+            ):
+                continue  # "Al" the man vs "Al" at a sentence start: too short to trust
+            found.append(Detection(start, end, "PERSON", PERSON_SCORE, SOURCE))
+        # "Tom Major ... Major was upset": the surname alone where a person stands, and
+        # never as the rank before a name ("Major Smith" keeps its rank readable).
+        for start, end in find_mentions(text, guarded):
+            if any(s <= start and end <= e for s, e, _ in people):
+                continue
+            if _BEFORE_A_NAME.match(text, end):
+                continue
+            if _in_name_slot(text, start, end):
+                found.append(Detection(start, end, "PERSON", PERSON_SCORE, SOURCE))
+        for start, end in find_mentions(text, exact):
+            kind, source = exact[text[start:end]]
+            found.append(Detection(start, end, kind, EXACT_SCORE, source))
         out[field] = found
     return out
