@@ -19,6 +19,10 @@ and ``nearmiss store recover``). Since the lock is held across all of an ingest'
 a journal found by the lock holder belongs to a dead process, and no other ingest can
 commit between a crash and its recovery: the store ends in the state of the same ingests
 run one after the other without the crash, whatever settings the re-run is given.
+
+The journal holds the quarantined records themselves (the quarantine rows it will write),
+so it is created readable by its owner only, lives inside the store folder like the
+quarantine table, and is removed as soon as the ledger row is written.
 """
 
 from __future__ import annotations
