@@ -19,7 +19,9 @@ the ratio. Inputs have 60 codes and planted pairs (``nearmiss_lab.network.simula
 ``--validity`` measures statistics, not speed: the figures behind ``tests/test_network_synth.py``
 (``nearmiss synth`` corpora of 2,000 incidents read through the intake with their narratives,
 seed 11 with planted pairs and seed 12 with independent factors), for the default network
-(what officers reported) and with ``extract=True`` (text-derived codes counted too).
+(what officers reported), with ``extract=True`` (text-derived codes counted too), and with
+``extract=True`` plus a supervised model (``factors-train --quick`` settings) fitted on the
+reported codes of a third corpus (seed 31), so the model never saw the corpora it reads.
 """
 
 from __future__ import annotations
@@ -136,14 +138,25 @@ def validity() -> None:
     print(f"{'corpus':20s} {'mode':9s} {'tested':>6s} {'signif':>6s} {'planted':>7s} "
           f"{'false':>5s} {'FDP':>5s} {'false text-derived':>18s} {'codes from text':>15s}  "
           f"emerging pairs in its month")
+    from nearmiss_lab.factors import train_model
+
     with tempfile.TemporaryDirectory() as tmp:
+        train, _ = _synth_frame(Path(tmp) / "s31", 31, False)
+        rows = [(t, {f["code"] for f in fs if f["source"] == "reported"})
+                for t, fs in train.select("narrative", "factors").iter_rows()]
+        rows = [(t, codes) for t, codes in rows if t and codes]
+        model = train_model([t for t, _ in rows], [c for _, c in rows], quick=True)
+        print(f"model: {len(model.labels)} codes learned from {len(rows)} records of seed 31")
         for seed, independent in ((11, False), (12, True)):
             frame, truth = _synth_frame(Path(tmp) / f"s{seed}", seed, independent)
             planted = {tuple(sorted(p)) for p in truth["planted_pairs"]}
             emerging_pair = tuple(sorted(truth["emerging_pair"])) if not independent else None
-            for extract in (False, True):
+            for mode, extract, with_model in (("default", False, None),
+                                              ("extract", True, None),
+                                              ("ex+model", True, model)):
                 result = analyse(frame, period=(truth["start_month"], truth["end_month"]),
-                                 baseline_months=0, labels={}, extract=extract)
+                                 baseline_months=0, labels={}, extract=extract,
+                                 model=with_model)
                 sig_rows = result.edges.filter(pl.col("significant"))
                 sig = pairs(sig_rows)
                 false = sig - planted - {emerging_pair}
@@ -151,12 +164,13 @@ def validity() -> None:
                            sig_rows.select("source", "target", "text_derived").iter_rows()}
                 month = truth["emerging_month"]
                 moved = analyse(frame, period=(month, month), baseline_months=11, labels={},
-                                extract=extract).emerging.filter(pl.col("emerging"))
+                                extract=extract, model=with_model).emerging.filter(
+                                    pl.col("emerging"))
                 got = pairs(moved)
                 em = (f"{len(got)}, planted {'found' if emerging_pair in got else 'MISSED'}"
                       if emerging_pair else f"{len(got)}")
                 name = f"seed {seed}" + (" independent" if independent else " planted")
-                print(f"{name:20s} {'extract' if extract else 'default':9s} "
+                print(f"{name:20s} {mode:9s} "
                       f"{result.edges.height:>6d} {len(sig):>6d} "
                       f"{len(planted & sig):>3d}/{len(planted):<3d} {len(false):>5d} "
                       f"{len(false) / max(len(sig), 1):>5.2f} "
