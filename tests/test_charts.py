@@ -110,3 +110,15 @@ def test_components_are_packed_in_a_grid_inside_the_unit_box():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a[1] < b[0] or b[1] < a[0] or a[3] < b[2] or b[3] < a[2]
+
+
+def test_monthly_counts_mask_a_month_withheld_to_protect_a_small_one():
+    # 3 + 40 + 41 + 9 under a known window total: the 9 is masked too, and draws no column.
+    frame = pl.DataFrame({"m": ["2024-01", "2024-02", "2024-03", "2024-04"], "n": [3, 40, 41, 9],
+                          "s": ["primary", "shown", "shown", "secondary"]})
+    svg = charts.monthly_counts(frame, month="m", count="n", k=5, status="s").svg
+    texts = svg_texts(svg)
+    assert "&lt; 5" in texts and "·" in texts and "40" in texts and "41" in texts
+    assert "9" not in texts and "3" not in texts
+    columns = re.findall(r'aria-roledescription="bar"', svg)
+    assert len(columns) == 2, "only the shown months have a column"
