@@ -43,7 +43,11 @@ if TYPE_CHECKING:  # the same names, eagerly, for type checkers
         significant_pairs,
         top_factors,
     )
-    from nearmiss_lab.bulletin.suppression import suppress_count, suppress_frame
+    from nearmiss_lab.bulletin.suppression import (
+        complementary_suppression,
+        suppress_count,
+        suppress_frame,
+    )
 
 # Public name -> defining module. Imported on first use (PEP 562), so that `nearmiss
 # bulletin`, the benchmark and the runner do not pay for altair and networkx, which only the
@@ -58,6 +62,7 @@ _EXPORTS = {
     "reports_of_the_week": "sections", "significant_pairs": "sections",
     "top_factors": "sections",
     "suppress_count": "suppression", "suppress_frame": "suppression",
+    "complementary_suppression": "suppression",
 }
 
 
@@ -81,6 +86,7 @@ __all__ = [
     "bulletin_data",
     "bulletin_id",
     "check_parameters",
+    "complementary_suppression",
     "data_hash",
     "emerging_pairs",
     "headline",
