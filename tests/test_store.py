@@ -92,6 +92,38 @@ def test_each_append_is_one_version_and_old_versions_read_exactly(store):
         load_incidents(store, version=7)
 
 
+@pytest.mark.parametrize("folder", ["my store", "a<b>&c", "caf\u00e9 100%"])
+def test_a_store_under_any_folder_name_reads_the_same_rows_and_versions(tmp_path, folder):
+    """polars' Delta reader percent-encodes file paths and then looks for them literally; a
+    store in a folder whose name needs encoding is read another way, with the same result."""
+    import shutil
+
+    plain = init_store(tmp_path / "plain")
+    append_rows(plain, "incidents", rows([make_incident(0), make_incident(1)]))
+    append_rows(plain, "incidents", rows([make_incident(2)], "AG-NORTH-0000000000000002"))
+    odd = tmp_path / folder / "store"
+    shutil.copytree(plain, odd)  # Delta logs name data files relative to the table
+    reads = [("incidents", 0), ("incidents", 1), ("incidents", 2),
+             *((t, None) for t in ("incidents", "submissions", "quarantine", "receipts"))]
+    for table, version in reads:
+        want = load_table(plain, table, version=version).collect()
+        got = load_table(odd, table, version=version).collect()
+        assert got.schema == want.schema
+        assert got.sort(got.columns[0]).equals(want.sort(want.columns[0]))
+    assert load_incidents(odd, since="2024-01").collect().height == load_incidents(
+        plain, since="2024-01").collect().height
+    assert store_info(odd)["tables"]["incidents"]["rows"] == 3
+
+
+@pytest.mark.parametrize("folder", ["store #1", "what?"])
+def test_a_store_path_deltalake_reads_as_a_url_is_refused_with_a_named_error(tmp_path, folder):
+    from nearmiss_lab.store.tables import StorePathError
+
+    with pytest.raises(StorePathError, match="'#' or '\\?'"):
+        init_store(tmp_path / folder / "store")
+    assert not (tmp_path / folder).exists()
+
+
 def test_filters_by_period_inclusive_and_agency(store):
     recs = [make_incident(i) for i in range(6)]  # months 2024-01 .. 2024-06
     recs.append(make_incident(9, agency="AG-SOUTH"))  # 2024-04

@@ -13,6 +13,8 @@ from nearmiss_lab.store.schema import TABLE_SCHEMAS, TABLES
 from nearmiss_lab.store.tables import open_table, resolve_store, table_exists, table_path
 
 _YEAR_MONTH = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+# Characters a file URL carries as they are: paths made only of these read through polars.
+_URL_PLAIN = re.compile(r"^[A-Za-z0-9/._~-]*$")
 
 StorePath = str | os.PathLike[str] | None
 
@@ -40,7 +42,17 @@ def load_table(store: StorePath = None, table: str = "incidents", *,
         latest = int(dt.version())
         if not 0 <= version <= latest:
             raise ValueError(f"{table} has versions 0..{latest}; version {version} does not exist")
-    lf = pl.scan_delta(str(table_path(store, table)), version=version)
+    path = table_path(store, table)
+    if _URL_PLAIN.match(str(path.absolute())):
+        lf = pl.scan_delta(str(path), version=version)
+    else:
+        # polars' Delta reader percent-encodes the data files' paths and then opens them as
+        # written ("my store" -> "my%20store": file not found), so a store under a folder
+        # with a space, '#' or '<' in its name is read through deltalake's own dataset.
+        if version is not None:
+            dt.load_as_version(version)
+        lf = pl.scan_pyarrow_dataset(dt.to_pyarrow_dataset()).cast(
+            dict(TABLE_SCHEMAS[table]), strict=False)
     return lf.select(list(TABLE_SCHEMAS[table]))
 
 

@@ -32,11 +32,25 @@ class StoreNotFoundError(FileNotFoundError):
     """The store folder (or one of its tables) does not exist."""
 
 
+class StorePathError(StoreNotFoundError):
+    """The store's path holds a character the Delta Lake library reads as part of a URL."""
+
+
 def resolve_store(store: str | os.PathLike[str] | None) -> Path:
-    """Return the store folder: ``store`` if given, else ``$NEARMISS_STORE``, else ``./store``."""
-    if store is not None:
-        return Path(store)
-    return Settings.from_env().store
+    """Return the store folder: ``store`` if given, else ``$NEARMISS_STORE``, else ``./store``.
+
+    Raises
+    ------
+    StorePathError
+        The path holds ``#`` or ``?``: deltalake takes the table path as a URL, and its commit
+        history then reads empty, which would make every version the store cites unfindable.
+    """
+    path = Path(store) if store is not None else Settings.from_env().store
+    if "#" in str(path.absolute()) or "?" in str(path.absolute()):
+        raise StorePathError(
+            f"store path {path} holds '#' or '?', which the Delta Lake library reads as part of "
+            "a URL; choose a folder without them")
+    return path
 
 
 def table_path(store: str | os.PathLike[str] | None, table: str) -> Path:
