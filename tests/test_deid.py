@@ -113,6 +113,17 @@ def test_find_mentions_finds_what_a_regex_alternation_would(text, words, ignore_
     assert find_mentions(text, words, ignore_case=ignore_case) == expected
 
 
+def test_word_endings_follow_english_morphology(engine):
+    # A comparative is of an adjective, "-es" follows a sibilant or "o": occupational and
+    # other surnames are no inflections of a verb or noun ("hunter" is not "hunt" + "er").
+    names = engine.names
+    for word in ("faster", "longer", "bigger", "boxes", "goes", "stopped", "worked"):
+        assert names.is_common_word(word) and names.is_english(word), word
+    for word in ("asher", "harper", "keyes", "bowles"):
+        assert not names.is_common_word(word), word
+    assert not names.is_english("keyes") and not names.is_english("asher")
+
+
 def test_rank_and_surname_and_capitals_propagate(engine):
     out = _deid(engine, "Deputy Okonkwo-Reyes took the rear. Later DEPUTY OKONKWO-REYES said so.")
     assert "Okonkwo" not in out["narrative"] and "OKONKWO" not in out["narrative"]
@@ -317,6 +328,24 @@ LEAK_FORMS = [
         "My name is Reserve Deputy l. young and I work for the Stone County Sheriff's Office.",
         ["l.", "young", "Stone County"],
         ["Reserve Deputy", "and I work for the"],
+    ),
+    # ALL-CAPS and capital-less reports: a surname-like word after a preposition that only
+    # looks like an inflection ("fowler" is no "fowl" + "er", "hunter" no "hunt" + "er").
+    (
+        "ON 12/26 I WAS ON PATROL IN FOWLER AS A ONE-PERSON UNIT. THE DRIVER RAN OFF.",
+        ["FOWLER"],
+        ["I WAS ON PATROL IN", "AS A ONE-PERSON UNIT"],
+    ),
+    (
+        "i did not realize how close i had drifted to hunter. also, the driver never stopped.",
+        ["hunter"],
+        ["how close i had drifted to", "the driver never stopped"],
+    ),
+    # A town ending its clause after a preposition, an apartment number before it.
+    (
+        "It was a crash at 4265 Memorial Avenue Apt 25 in Auburn.  I approached on foot.",
+        ["4265", "Memorial", "25", "Auburn"],
+        ["I approached on foot"],
     ),
     # Hyphenated names with a lower-case half, a middle initial after "Surname, First".
     (

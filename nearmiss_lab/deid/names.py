@@ -78,6 +78,28 @@ class NameKnowledge:
     english_words: frozenset[str]
     all_words: frozenset[str] = frozenset()
     common_words: frozenset[str] = frozenset()
+    adjectives: frozenset[str] = frozenset()
+
+    def _inflected(self, low: str, words: frozenset[str]) -> bool:
+        """True when ``low`` is a regular inflection of a word of ``words``.
+
+        English morphology decides which endings fit which stem: a comparative is of an
+        adjective ("faster", "longer"; "hunter", "asher" and "walker" are no inflections of
+        hunt, ash and walk), and "-es" follows a sibilant or an "o" ("boxes", "goes"; not
+        "keyes" or "bowles").
+        """
+        for suffix, repl in _INFLECTIONS:
+            if not low.endswith(suffix) or len(low) <= len(suffix) + 2:
+                continue
+            stem = low[: -len(suffix)] + repl
+            if stem not in words:
+                continue
+            if suffix in ("er", "est") and self.adjectives and stem not in self.adjectives:
+                continue
+            if suffix == "es" and not stem.endswith(("s", "x", "z", "ch", "sh", "o")):
+                continue
+            return True
+        return False
 
     # The census writes "O'Neil" as "oneil".
     def is_first_name(self, word: str) -> bool:
@@ -96,11 +118,7 @@ class NameKnowledge:
         low = word.lower()
         if low in self.common_words or low in POLICE_NOUNS:
             return True
-        return any(
-            low.endswith(suffix) and low[: -len(suffix)] + repl in self.common_words
-            for suffix, repl in _INFLECTIONS
-            if len(low) > len(suffix) + 2
-        )
+        return self._inflected(low, self.common_words)
 
     def is_word(self, word: str) -> bool:
         """True for any word of the lexicon, noun-only census names included ("price")."""
@@ -121,12 +139,16 @@ class NameKnowledge:
         words = self.english_words
         if low in words:
             return True
+        if self._inflected(low, words):
+            return True
         for suffix, repl in _INFLECTIONS:
-            if low.endswith(suffix) and len(low) > len(suffix) + 2:
-                stem = low[: -len(suffix)] + repl
-                if stem in words or (
-                    repl == "" and len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words
-                ):
+            # A doubled final consonant: "stopped", "bigger".
+            if low.endswith(suffix) and len(low) > len(suffix) + 2 and repl == "":
+                stem = low[: -len(suffix)]
+                if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in words:
+                    if suffix in ("er", "est") and self.adjectives:
+                        if stem[:-1] not in self.adjectives:
+                            continue  # "ledder" is no comparative of "led"
                     return True
         return False
 
@@ -146,7 +168,9 @@ def english_words_from(nlp: object) -> frozenset[str]:
     return _word_lists(nlp)[0]
 
 
-def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+def _word_lists(
+    nlp: object,
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """English words from a loaded spaCy pipeline's lemmatizer tables (WordNet index).
 
     Returns an empty set when the pipeline has no rule lemmatizer: then every census name
@@ -156,14 +180,19 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[
         lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
         index = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
-        return frozenset(), frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset(), frozenset()
     strings = getattr(getattr(nlp, "vocab", None), "strings", None)
+    # The table is keyed by the hash of its POS name; looking a string up never adds it.
+    adjective_key = strings["adj"] if strings is not None else None
     words: set[str] = set()
     nouns: set[str] = set()
+    adjectives: set[str] = set()
     for key in index:
         pos = strings[key] if strings is not None and key in strings else ""
         entries = {w.lower() for w in index[key] if w.isalpha()}
         (nouns if pos == "noun" else words).update(entries)
+        if key == adjective_key:
+            adjectives.update(entries)
     # WordNet's noun index holds proper nouns too ("jones", "alabama", "lincoln"). A census
     # name or a US state that is only a noun is taken for a name; one that is also a verb,
     # adjective or adverb ("young", "brown", "will") stays an English word.
@@ -188,17 +217,18 @@ def _word_lists(nlp: object) -> tuple[frozenset[str], frozenset[str], frozenset[
             common.update(forms)
     except (KeyError, ValueError):
         pass
-    return frozenset(words), frozenset(words | nouns), frozenset(common)
+    return frozenset(words), frozenset(words | nouns), frozenset(common), frozenset(adjectives)
 
 
 def load_name_knowledge(nlp: object) -> NameKnowledge:
     """Build the name knowledge for a loaded spaCy pipeline."""
     first, last = census_names()
-    english, every, common = _word_lists(nlp)
+    english, every, common, adjectives = _word_lists(nlp)
     return NameKnowledge(
         first_names=first,
         surnames=last,
         english_words=english,
         all_words=every,
         common_words=common,
+        adjectives=adjectives,
     )

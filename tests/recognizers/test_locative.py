@@ -50,3 +50,20 @@ def test_with_word_lists_ordinary_nouns_after_in_are_rejected_and_places_kept() 
         for r in recognizer.analyze(t, ["LOCATION"])
     }
     assert found == {"Cherokee"}
+
+
+def test_with_word_lists_an_ordinary_word_ending_its_clause_after_a_preposition_is_a_town():
+    from nearmiss_lab.deid import get_engine
+
+    recognizer = LocativePlaceRecognizer()
+    recognizer.use_knowledge(get_engine().names)
+    texts = {
+        "a crash at 4265 Memorial Avenue Apt 25 in Auburn.": "Auburn",
+        "it was registered to a man of Auburn.": "Auburn",
+        "a woman from Hope, then another.": "Hope",
+        "a sense of Duty.": None,  # a police noun stays a word
+        "she was in Custody when we left": None,
+    }
+    for text, town in texts.items():
+        found = {text[r.start : r.end] for r in recognizer.analyze(text, ["LOCATION"])}
+        assert found == ({town} if town else set()), text

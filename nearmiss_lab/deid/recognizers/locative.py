@@ -26,11 +26,13 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
             0.45,
         ),
         # A capitalised ordinary word that ends its clause after "in" is a town's name:
-        # "shopping with my family in Liberal when", "a two-officer car in Hope." (capitals
-        # mid-sentence say "name"; "in Custody" and the other police nouns stay words).
+        # "shopping with my family in Liberal when", "a two-officer car in Hope.", "Apt 25
+        # in Auburn.", "registered to a man of Auburn." (capitals mid-sentence say "name";
+        # "in Custody" and the other police nouns stay words).
         Pattern(
             "town at clause end",
-            rf"(?<=[a-z,] )(?i:in|near|outside|through)\s+(?P<value>[{UPPER}][a-z]{{2,}})"
+            r"(?<=[a-z0-9,] )(?i:in|near|outside|through|of|from)"
+            rf"\s+(?P<value>[{UPPER}][a-z]{{2,}})"
             r"(?=\s*(?:[.,;:]|$|\s(?:when|where|while|as|and|before|after|on|at|with)\b))",
             0.45,
         ),
