@@ -341,6 +341,19 @@ LEAK_FORMS = [
         ["hunter"],
         ["how close i had drifted to", "the driver never stopped"],
     ),
+    # A capital-less street named after a person, a direction before it.
+    (
+        "at 9:15 am i responded to 8594 south martin luther king jr. trail #104. the door was "
+        "open and we went in.",
+        ["8594", "south", "martin", "king", "jr", "trail", "104"],
+        ["i responded to", "the door was open"],
+    ),
+    (
+        "ON JANUARY 2ND I WAS DISPATCHED TO 9678 MARTIN LUTHER KING JR. RD. I PLACED THE "
+        "DRIVER UNDER ARREST.",
+        ["9678", "MARTIN", "KING", "JR", "RD"],
+        ["I WAS DISPATCHED TO", "I PLACED THE DRIVER UNDER ARREST"],
+    ),
     # A town ending its clause after a preposition, an apartment number before it.
     (
         "It was a crash at 4265 Memorial Avenue Apt 25 in Auburn.  I approached on foot.",

@@ -65,6 +65,8 @@ _NOT_AFTER_RANK = frozenset("down up out back away home safety presence involved
 _ORDER = frozenset("next last first second third other same".split())
 _ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
+_NAME_SUFFIXES = frozenset({"jr", "sr"})
+_DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
 
 
 def _alpha(word: str) -> bool:
@@ -192,10 +194,15 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
         if low in SUFFIX_WORDS:
             j = i - 1
             taken = 0
+            if j > 1 and words[j] == "." and words[j - 1] in _NAME_SUFFIXES:
+                cap[j - 1] = True  # "martin luther king jr. trail": the name's suffix
+                j -= 2
             while j >= 0 and taken < 3 and _alpha(words[j]) and words[j] not in STOP_WORDS:
                 cap[j] = True
                 taken += 1
                 j -= 1
+            if taken and j >= 0 and words[j] in _DIRECTIONS:
+                cap[j] = True  # "8594 south martin luther king jr. trail"
             if taken or (i > 0 and words[i - 1][:1].isdigit()):
                 cap[i] = True
 

@@ -16,6 +16,10 @@ MUST_MATCH = [
     ("in Room 114 of the motel", "114"),
     ("at 1412 Oak Hollow Dr., Apt. 3B last night", "1412 Oak Hollow Dr., Apt. 3B"),
     ("ZIP 62704 on the form", "62704"),
+    # A street named after a person keeps the name's suffix.
+    ("a call at 135 Martin Luther King Jr. Road; the subject", "135 Martin Luther King Jr. Road"),
+    ("sent to 9678 Ed Hale Sr. Dr. with two units", "9678 Ed Hale Sr. Dr."),
+    ("we stopped on Martin Luther King Jr. Blvd near the bank", "Martin Luther King Jr. Blvd"),
 ]
 MUST_NOT_MATCH = [
     "we drove down the road",

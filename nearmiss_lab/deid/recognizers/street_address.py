@@ -22,7 +22,11 @@ FOREIGN_STREET = (
     r"ulice|sokak|caddesi)\b|(?:ul\.|utca|út|tér|odos)\s+[A-Z]\w+)"
 )
 _DIRECTION = r"(?:[NSEWnsew]\.?|North|South|East|West|NE|NW|SE|SW|N\.E\.|N\.W\.|S\.E\.|S\.W\.)"
-_STREET_NAME = rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}"
+# Streets named after people keep the name's suffix: "Martin Luther King Jr. Road".
+_NAME_SUFFIX = r"(?:Jr|JR|Sr|SR)\.?"
+_STREET_NAME = (
+    rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}(?:{_NAME_SUFFIX}\s+)?"
+)
 _SHORT_STREET_NAME = _STREET_NAME.replace("{1,4}", "{1,3}")
 _UNIT_WORD = r"(?i:apt|apartment|suite|ste|unit|#|lot|rm|room|bldg|building|fl|floor|space)"
 _UNIT = rf"(?:,?\s*{_UNIT_WORD}\.?\s*#?\s*[\w-]+)?"
@@ -52,7 +56,7 @@ class StreetAddressRecognizer(LawPatternRecognizer):
         Pattern(
             "named street",
             rf"\b(?:{_DIRECTION}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
-            rf"(?:{NAME_WORD}\s+){{0,2}}{STREET_SUFFIX}(?:\s+{_DIRECTION}\b)?",
+            rf"(?:{NAME_WORD}\s+){{0,2}}(?:{_NAME_SUFFIX}\s+)?{STREET_SUFFIX}(?:\s+{_DIRECTION}\b)?",
             0.6,
         ),
         Pattern(
