@@ -354,6 +354,20 @@ LEAK_FORMS = [
         ["9678", "MARTIN", "KING", "JR", "RD"],
         ["I WAS DISPATCHED TO", "I PLACED THE DRIVER UNDER ARREST"],
     ),
+    # Re-cased reports: the town after an address and a comma, an ordinary word included,
+    # when it ends the clause; a police noun or stop word there stays.
+    (
+        "THE SUBJECT WAS IN CRISIS AT 8035 BIRCH PIKE, STONEWALL. I MISUNDERSTOOD WHAT THE "
+        "DRIVER SAID.",
+        ["8035", "BIRCH", "PIKE", "STONEWALL"],
+        ["I MISUNDERSTOOD WHAT THE DRIVER SAID"],
+    ),
+    (
+        "the call was at the corner of stage coach drive and hill street, auburn. we were "
+        "sent to 114 main street, then we drove to 52 elm road, traffic. it was late.",
+        ["stage", "coach", "hill", "auburn", "114", "main", "52", "elm"],
+        ["the call was at the corner of", ", then we drove to", ", traffic. it was late."],
+    ),
     # A town ending its clause after a preposition, an apartment number before it.
     (
         "It was a crash at 4265 Memorial Avenue Apt 25 in Auburn.  I approached on foot.",

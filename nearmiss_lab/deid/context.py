@@ -175,8 +175,26 @@ def _is_address_word(word: str, know: NameKnowledge | None = None) -> bool:
     if low in STOP_WORDS or is_rank(word):
         return False
     if not word[:1].isupper():
-        return know is not None and word.isalpha() and not know.is_common_word(word)
+        # "jones." ends the sentence: the dot is no part of the word.
+        bare = word.rstrip(".")
+        return know is not None and bare.isalpha() and not know.is_common_word(bare)
     return True
+
+
+# What closes a clause after a word: the town of "8035 birch pike, stonewall." ends it.
+_CLAUSE_END = re.compile(r"[ \t]*(?:[.;:!?]|\n|$)")
+
+
+def _is_town_after_address(text: str, word: str, end: int, know: NameKnowledge | None) -> bool:
+    """Whether a lower-case ordinary word after an address and a comma is its town: it ends
+    the clause ("8035 birch pike, stonewall.", "hill street, auburn;") and is no police
+    noun, stop word or shorthand ("..., then", "..., traffic")."""
+    if know is None:
+        return False
+    bare = word.rstrip(".").lower()
+    if not bare.isalpha() or bare in STOP_WORDS or bare in POLICE_NOUNS or is_jargon(bare):
+        return False
+    return word.endswith(".") or _CLAUSE_END.match(text, end) is not None
 
 
 def grow_addresses(
@@ -207,7 +225,14 @@ def grow_addresses(
                 if lines > 4 or "\n\n" in gap.group():
                     break
             part = _ADDRESS_PART.match(text, nxt)
-            if not part or not _is_address_word(part.group(), know):
+            if not part:
+                break
+            if not _is_address_word(part.group(), know) and not (
+                end == d.end
+                and gap is not None
+                and "," in gap.group()
+                and _is_town_after_address(text, part.group(), part.end(), know)
+            ):
                 break
             end = part.end()
             word = part.group()
