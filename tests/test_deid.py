@@ -368,6 +368,19 @@ LEAK_FORMS = [
         ["stage", "coach", "hill", "auburn", "114", "main", "52", "elm"],
         ["the call was at the corner of", ", then we drove to", ", traffic. it was late."],
     ),
+    # A direction that is part of a town's name after a preposition; a state stays.
+    (
+        "she refused to stop & i pursued him through north miami. we drove through north "
+        "dakota later and i called for backup.",
+        ["north miami", "miami"],
+        ["i pursued him through", "we drove through north dakota later"],
+    ),
+    (
+        "WE WERE NEAR COUNTY ROAD 628 & 12TH STREET IN NORTH MIAMI. I INITIATED A TRAFFIC "
+        "STOP ON A GOLD SEDAN THERE.",
+        ["NORTH", "MIAMI", "628"],
+        ["I INITIATED A TRAFFIC STOP"],
+    ),
     # A town ending its clause after a preposition, an apartment number before it.
     (
         "It was a crash at 4265 Memorial Avenue Apt 25 in Auburn.  I approached on foot.",

@@ -48,7 +48,7 @@ MONTHS_DAYS = frozenset(
     saturday sunday""".split()
 )
 _ROLES = frozenset(ROLES)
-_LOCATIVES = frozenset("in from near outside of to toward towards via".split())
+_LOCATIVES = frozenset("in from near outside of to toward towards via through".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -67,6 +67,9 @@ _ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 _NAME_SUFFIXES = frozenset({"jr", "sr"})
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
+_DIRECTION_STATES = frozenset(
+    ("north dakota", "south dakota", "north carolina", "south carolina", "west virginia")
+)
 
 
 def _alpha(word: str) -> bool:
@@ -188,6 +191,19 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
             and not know.is_common_word(low)
         ):
             cap[i] = True
+        # "through north miami", "in west memphis": a direction before such a name is part
+        # of the place's name.
+        if (
+            i > 1
+            and words[i - 2] in _LOCATIVES
+            and words[i - 1] in _DIRECTIONS
+            and _alpha(low)
+            and low not in STOP_WORDS
+            and len(low) > 2
+            and not know.is_common_word(low)
+            and f"{words[i - 1]} {low}" not in _DIRECTION_STATES  # a state may stay
+        ):
+            cap[i - 1] = cap[i] = True
         if low == "so" and i > 0 and words[i - 1] in ("county", "parish"):
             upper[i] = True  # "Canadian County SO"
         # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".

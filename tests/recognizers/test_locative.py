@@ -61,6 +61,7 @@ def test_with_word_lists_an_ordinary_word_ending_its_clause_after_a_preposition_
         "a crash at 4265 Memorial Avenue Apt 25 in Auburn.": "Auburn",
         "it was registered to a man of Auburn.": "Auburn",
         "a woman from Hope, then another.": "Hope",
+        "we drove through North Miami before": "North Miami",  # a direction, then the name
         "a sense of Duty.": None,  # a police noun stays a word
         "she was in Custody when we left": None,
     }

@@ -12,6 +12,7 @@ from nearmiss_lab.deid.names import POLICE_NOUNS, NameKnowledge
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 _PLACE_WORD = rf"[{UPPER}][^\W\d_]+(?:[-‑][{UPPER}][^\W\d_]+)?"
+_DIRECTIONS = frozenset("north south east west new".split())
 
 
 class LocativePlaceRecognizer(LawPatternRecognizer):
@@ -57,6 +58,8 @@ class LocativePlaceRecognizer(LawPatternRecognizer):
 
     def validate_result(self, pattern_text: str) -> bool | None:
         words = pattern_text.split()
+        if len(words) > 1 and words[0].lower() in _DIRECTIONS:
+            words = words[1:]  # "through North Miami", "in West Memphis": judge the name
         first = words[0].lower()
         if first in STOP_WORDS or first in NOT_NAMES or is_jargon(first) or is_rank(first):
             return False  # "to Det. Cho", "at approx 2200"
