@@ -155,6 +155,13 @@ MUST_REDACT = [
     ),
     # A surname that is a stop word, after a first name and after a rank.
     ("Later Sergeant Still called Minh Do about it.", ["Still", "Minh", "Do"], ["Sergeant"]),
+    # Lower-case first name and surname after a rank in mixed-case text, ordinary words or
+    # not, when the name closes there.
+    (
+        "Sergeant bonnie hector (badge 383) responded. Follow-up was by Dep james russ (#609).",
+        ["bonnie", "hector", "383", "james", "russ", "609"],
+        ["Sergeant", "responded.", "Follow-up was by Dep"],
+    ),
     # Census surnames that are nouns of police work, standing as a person does: the labels
     # and noun phrases of the same words stay text.
     ("Chase said he saw it.", ["Chase"], ["said he saw it."]),

@@ -316,6 +316,20 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
         if cue:
             if know.is_common_word(words[j]) and j + 1 < len(words) and words[j + 1] in _ARTICLES:
                 continue  # "the driver gave the name": a verb before an article
+            # "sergeant bonnie hector (badge 383)": a first name and a surname that closes the
+            # name, ordinary words or not.
+            k = _next_word(words, j)
+            full_name = (
+                k is not None
+                and k == j + 1
+                and know.is_first_name(words[j])
+                and know.is_surname(words[k])
+                and _ends_name(words, k)
+            )
+            if full_name:
+                assert k is not None
+                cap[j] = cap[k] = True
+                continue
             if know.is_common_word(words[j]) and not (low in _HONORIFICS or _ends_name(words, j)):
                 continue  # "the suspect ran off": an ordinary word that goes on as a verb
             if (
