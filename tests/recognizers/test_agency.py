@@ -15,6 +15,8 @@ MUST_MATCH = [
     ("released to the Stone County SO on a hold", "Stone County SO"),
     ("Michigan State Police took over the scene", "Michigan State Police"),
     ("State Police responded to assist", "State Police"),
+    ("The Greer Co. Sheriff's Office joined in", "Greer Co. Sheriff's Office"),
+    ("Port St. Lucie Police Department units", "Port St. Lucie Police Department"),
 ]
 MUST_NOT_MATCH = [
     "the police department policy says",
