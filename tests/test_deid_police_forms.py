@@ -162,6 +162,13 @@ MUST_REDACT = [
         ["bonnie", "hector", "383", "james", "russ", "609"],
         ["Sergeant", "responded.", "Follow-up was by Dep"],
     ),
+    # A dispatcher's title before a capital-less surname; a form's label before a name.
+    (
+        "i could not raise anyone. telecommunicator harper #76-229 handled the radio traffic.",
+        ["harper", "76-229"],
+        ["telecommunicator", "handled the radio traffic."],
+    ),
+    ("I slowed down on entries. reporting officer: rivera", ["rivera"], ["reporting officer:"]),
     # Census surnames that are nouns of police work, standing as a person does: the labels
     # and noun phrases of the same words stay text.
     ("Chase said he saw it.", ["Chase"], ["said he saw it."]),

@@ -14,9 +14,9 @@ RANKS = (
     "Officer Ofc Off Patrolman Patrolwoman Deputy Dep Dpty Sergeant Sgt Sarg Lieutenant Lieut Lt "
     "Captain Capt Cpt Detective Det Corporal Cpl Trooper Tpr Agent Chief Sheriff Undersheriff "
     "Marshal Inspector Insp Commander Cmdr Cmdt Commandant Major Maj Colonel Col Investigator Inv "
-    "Constable Dispatcher Cadet Recruit Ranger Warden Superintendent Supt Commissioner Comm "
-    "Admiral Reserve Auxiliary Probationary Sheriff's Jailer Medic Paramedic EMT Firefighter FF "
-    "Engineer Specialist Spc "
+    "Constable Dispatcher Telecommunicator Cadet Recruit Ranger Warden Superintendent Supt "
+    "Commissioner Comm Admiral Reserve Auxiliary Probationary Sheriff's Jailer Medic Paramedic "
+    "EMT Firefighter FF Engineer Specialist Spc "
     "Senator Governor Gov Mayor Councilman Councilwoman Councilor Judge Justice Magistrate "
     "Attorney Prosecutor Counsel Professor Prof President Pastor Reverend Rev Father Nurse Doctor"
 ).split()

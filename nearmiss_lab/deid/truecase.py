@@ -136,7 +136,8 @@ def truecase(text: str, know: NameKnowledge, *, full: bool = True) -> str:
 
 def _next_word(words: list[str], i: int) -> int | None:
     j = i + 1
-    while j < len(words) and words[j] in {".", ","}:
+    # "sgt. smith", "officer: rivera" (a form's label)
+    while j < len(words) and words[j] in {".", ",", ":"}:
         j += 1
     ok = j < len(words) and _alpha(words[j]) and words[j] not in STOP_WORDS
     return j if ok else None

@@ -36,6 +36,7 @@ MUST_MATCH = [
     ("Agent Dana Kim of the FBI arrived.", "Dana Kim"),
     ("Chief Halvorsen spoke to the press.", "Halvorsen"),
     ("Sheriff Tom Brandt was there.", "Tom Brandt"),
+    ("Telecommunicator Dana Okafor took the call.", "Dana Okafor"),
 ]
 MUST_NOT_MATCH = [
     "officer safety comes first.",
