@@ -162,6 +162,12 @@ MUST_REDACT = [
         ["bonnie", "hector", "383", "james", "russ", "609"],
         ["Sergeant", "responded.", "Follow-up was by Dep"],
     ),
+    # After a rank, a first name that is an ordinary word, initials, then the surname.
+    (
+        "IT WAS A BUSY NIGHT. PER DISPATCHER BURL J. SCRIVNER, THE CALLER WAS STILL ON THE LINE.",
+        ["BURL", "J.", "SCRIVNER"],
+        ["PER DISPATCHER", "THE CALLER WAS STILL ON THE LINE."],
+    ),
     # A dispatcher's title before a capital-less surname; a form's label before a name.
     (
         "i could not raise anyone. telecommunicator harper #76-229 handled the radio traffic.",

@@ -331,6 +331,18 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
                 assert k is not None
                 cap[j] = cap[k] = True
                 continue
+            # "dispatcher burl j. scrivner": a first name, initials, then the surname.
+            end = _initials(words, j + 1)
+            if (
+                end > j + 1
+                and end < len(words)
+                and know.is_first_name(words[j])
+                and _alpha(words[end])
+                and words[end] not in STOP_WORDS
+            ):
+                for m in (j, *range(j + 1, end + 1, 2)):
+                    cap[m] = True
+                continue
             if know.is_common_word(words[j]) and not (low in _HONORIFICS or _ends_name(words, j)):
                 continue  # "the suspect ran off": an ordinary word that goes on as a verb
             if (
