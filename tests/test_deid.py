@@ -381,6 +381,12 @@ LEAK_FORMS = [
         ["NORTH", "MIAMI", "628"],
         ["I INITIATED A TRAFFIC STOP"],
     ),
+    # The town after a found institution and a comma, closing the sentence.
+    (
+        "It was 3:19 am near the Mill Methodist Church, Auburn. We were working a protest.",
+        ["Mill", "Methodist", "Auburn"],
+        ["We were working a protest."],
+    ),
     # A town ending its clause after a preposition, an apartment number before it.
     (
         "It was a crash at 4265 Memorial Avenue Apt 25 in Auburn.  I approached on foot.",

@@ -20,8 +20,10 @@ from collections.abc import Callable, Sequence
 from nearmiss_lab.deid.lexicon import (
     DETERMINERS,
     NAME_VERBS,
+    NOT_NAMES,
     ROLES,
     STOP_WORDS,
+    UPPER,
     is_jargon,
     is_rank,
     is_rank_word,
@@ -197,6 +199,19 @@ def _is_town_after_address(text: str, word: str, end: int, know: NameKnowledge |
     return word.endswith(".") or _CLAUSE_END.match(text, end) is not None
 
 
+_PLACE_BEFORE_TOWN = frozenset({"LOCATION", "ORGANIZATION", "AGENCY"})
+_TOWN_AFTER_COMMA = re.compile(
+    rf"[ \t]*,[ \t]+(?P<town>[{UPPER}][a-z]{{2,}})(?=[ \t]*(?:[.;:!?](?:\s|$)|\n|$))"
+)
+
+
+def _is_town_word(word: str) -> bool:
+    low = word.lower()
+    return not (
+        low in STOP_WORDS or low in NOT_NAMES or low in POLICE_NOUNS or is_rank(word)
+    ) and not is_jargon(low)
+
+
 def grow_addresses(
     text: str, detections: Sequence[Detection], know: NameKnowledge | None = None
 ) -> list[Detection]:
@@ -206,6 +221,16 @@ def grow_addresses(
     """
     out = list(detections)
     for d in detections:
+        if d.entity_type in _PLACE_BEFORE_TOWN:
+            # "near the Mill Methodist Church, Auburn.": a capitalised word closing the
+            # clause after a found place or institution and a comma is its town.
+            town = _TOWN_AFTER_COMMA.match(text, d.end)
+            if town and _is_town_word(town.group("town")):
+                out.append(
+                    Detection(
+                        town.start("town"), town.end("town"), "LOCATION", d.score, "address-growth"
+                    )
+                )
         if d.entity_type == "LOCATION":
             # A place followed by a postcode: "Switzerland 82590", "Nicosia 61089".
             post = _POSTCODE.match(text, d.end)
