@@ -381,6 +381,12 @@ LEAK_FORMS = [
         ["NORTH", "MIAMI", "628"],
         ["I INITIATED A TRAFFIC STOP"],
     ),
+    # A unit number after a highway address.
+    (
+        "He ran two blocks from 17751 County Road 3509 #6 before we caught up to him.",
+        ["17751", "3509", "6"],
+        ["He ran two blocks from", "before we caught up to him."],
+    ),
     # The town after a found institution and a comma, closing the sentence.
     (
         "It was 3:19 am near the Mill Methodist Church, Auburn. We were working a protest.",

@@ -153,7 +153,7 @@ def keep_ner_detection(text: str, d: Detection) -> bool:
 _PARTICLES = "de du des la le les van von der den del della da do dos di ul u ter ten"
 _ADDRESS_PART = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{1,6}(?:-\d{1,4})?[A-Za-z]?"
-    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*[\w-]+"
+    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*[\w-]+|#[ \t]?\w[\w-]{0,5}"
     r"|[^\W\d_][\w'’.-]*)"
 )
 _GAP = re.compile(r"[ \t]*(?:[,>\-]\s*|\n[ \t>]*|[ \t]+)?")
@@ -169,8 +169,8 @@ MAX_GROWTH = 80  # characters on each side
 def _is_address_word(word: str, know: NameKnowledge | None = None) -> bool:
     """True for a part of an address; with ``know`` (a capital-less report) also a lower-case
     word that is no ordinary English word ("drive, eagle", "st. & pine tree road, quapaw")."""
-    if word[:1].isdigit():
-        return True
+    if word[:1].isdigit() or word[:1] == "#":
+        return True  # a house number, a postcode, a unit ("County Road 3509 #6")
     low = word.lower().rstrip(".")
     if low in _PARTICLES.split():
         return True
@@ -252,6 +252,8 @@ def grow_addresses(
             part = _ADDRESS_PART.match(text, nxt)
             if not part:
                 break
+            if part.group().startswith("#") and text[end - 1] in ".;:":
+                break  # "Main Street. #2 on the list": a new sentence, not a unit
             if not _is_address_word(part.group(), know) and not (
                 end == d.end
                 and gap is not None
