@@ -381,6 +381,18 @@ LEAK_FORMS = [
         ["NORTH", "MIAMI", "628"],
         ["I INITIATED A TRAFFIC STOP"],
     ),
+    # An address in its town, in ordinary words: after the address and "in".
+    (
+        "THERE WAS A FAMILY DISTURBANCE AT 3670 WATER ROAD IN BROKEN ARROW WHERE THE MOTHER "
+        "LIVES. WE WERE AT 52 ELM ROAD IN THE RAIN.",
+        ["3670", "WATER", "BROKEN", "ARROW", "52", "ELM"],
+        ["WHERE THE MOTHER LIVES", "IN THE RAIN"],
+    ),
+    (
+        "We were at 114 Main Street in pursuit, then at 3 Oak Lane in Broken Arrow.",
+        ["114", "Main", "Oak", "Broken", "Arrow"],
+        ["in pursuit, then at"],
+    ),
     # A unit number after a highway address.
     (
         "He ran two blocks from 17751 County Road 3509 #6 before we caught up to him.",

@@ -205,6 +205,13 @@ _TOWN_AFTER_COMMA = re.compile(
 )
 
 
+_TOWN_AFTER_ADDRESS = re.compile(
+    r"[ \t]+(?i:in)[ \t]+(?P<town>[^\W\d_]{3,}(?:[ \t]+[^\W\d_]{3,})?)"
+    r"(?=[ \t]*(?:[.,;:!?](?:\s|$)|\n|$)"
+    r"|[ \t]+(?i:where|when|while|as|and|at|on|with|for|after|before)\b)"
+)
+
+
 def _is_town_word(word: str) -> bool:
     low = word.lower()
     return not (
@@ -239,6 +246,18 @@ def grow_addresses(
             continue
         if d.entity_type not in _ADDRESS_TYPES:
             continue
+        town = _TOWN_AFTER_ADDRESS.match(text, d.end)
+        if town and all(
+            _is_town_word(w) and (know is not None or w[:1].isupper())
+            for w in town.group("town").split()
+        ):
+            # "3670 water road in broken arrow where", "county road 4566 in auburn.": an
+            # address in its town, ordinary words or not.
+            out.append(
+                Detection(
+                    town.start("town"), town.end("town"), "LOCATION", d.score, "address-growth"
+                )
+            )
         end = d.end
         limit = min(len(text), d.end + MAX_GROWTH)
         lines = 0
