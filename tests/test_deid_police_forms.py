@@ -168,6 +168,8 @@ MUST_REDACT = [
         ["BURL", "J.", "SCRIVNER"],
         ["PER DISPATCHER", "THE CALLER WAS STILL ON THE LINE."],
     ),
+    # "Off." is a rank with its dot; a name before "took" or "gave" stands as a person.
+    ("Off. Smith arrived and took the call.", ["Smith"], ["Off.", "arrived and took the call."]),
     # A dispatcher's title before a capital-less surname; a form's label before a name.
     (
         "i could not raise anyone. telecommunicator harper #76-229 handled the radio traffic.",
@@ -221,6 +223,7 @@ MUST_KEEP = [
     ),
     ("I stopped a silver 2015 Dodge Caravan and a Jeep Cherokee.", ["Dodge", "Caravan", "Jeep"]),
     ("The suspect ran off and we never found him.", ["ran off"]),
+    ("Several were filming. Also, the kid took off running.", ["took off running."]),
     ("Suspect vehicle: red sedan. Field notes were taken.", ["vehicle:", "Field notes"]),
     ("He was taken to Court. The chase ended in the lane.", ["Court", "chase", "lane"]),
 ]

@@ -144,7 +144,7 @@ NAME_VERBS = frozenset(
     should will might must were began became got went came left refused agreed pulled pushed
     grabbed struck hit punched kicked tried wanted saw heard knew thought turned drove arrived
     approached reached jumped kept stood sat swung threw dropped reached responded arrived
-    remained appeared""".split()
+    remained appeared took gave""".split()
 )
 
 _RANK_WORDS = sorted(set(RANKS) | set(HONORIFICS), key=len, reverse=True)

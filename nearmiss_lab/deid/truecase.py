@@ -66,6 +66,8 @@ _ORDER = frozenset("next last first second third other same".split())
 _ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 _NAME_SUFFIXES = frozenset({"jr", "sr"})
+# Rank abbreviations that are also everyday particles.
+_PARTICLE_RANKS = frozenset({"off"})
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
 _DIRECTION_STATES = frozenset(
     ("north dakota", "south dakota", "north carolina", "south carolina", "west virginia")
@@ -282,6 +284,8 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
         rank = is_rank(low) and not (
             compound or (i > 0 and (words[i - 1] in DETERMINERS or words[i - 1] in _ORDER))
         )
+        if low in _PARTICLE_RANKS and not (i + 1 < len(words) and words[i + 1] == "."):
+            rank = False  # "took off running": "Off" is a rank only as "off." ("Off. Smith")
         cue = rank or low in _ROLES or (i > 0 and (words[i - 1], low) in CUE_PHRASES)
         if low in STOP_WORDS and not cue:
             continue
