@@ -48,11 +48,11 @@ def load_table(store: StorePath = None, table: str = "incidents", *,
     else:
         # polars' Delta reader percent-encodes the data files' paths and then opens them as
         # written ("my store" -> "my%20store": file not found), so a store under a folder
-        # with a space, '#' or '<' in its name is read through deltalake's own dataset.
+        # with a space, '%' or '<' in its name is read through deltalake's own dataset.
         if version is not None:
             dt.load_as_version(version)
         lf = pl.scan_pyarrow_dataset(dt.to_pyarrow_dataset()).cast(
-            dict(TABLE_SCHEMAS[table]), strict=False)
+            TABLE_SCHEMAS[table], strict=False)
     return lf.select(list(TABLE_SCHEMAS[table]))
 
 
