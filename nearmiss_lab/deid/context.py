@@ -29,6 +29,7 @@ from nearmiss_lab.deid.lexicon import (
     is_rank_word,
 )
 from nearmiss_lab.deid.names import POLICE_NOUNS, NameKnowledge
+from nearmiss_lab.deid.places import us_places
 from nearmiss_lab.deid.types import Detection
 from nearmiss_lab.deid.vehicles import is_vehicle_name
 
@@ -212,6 +213,29 @@ _TOWN_AFTER_ADDRESS = re.compile(
 )
 
 
+# After an address or a mile marker and a comma, a town the gazetteer knows, followed by the
+# end of the clause or by a word that goes on with the sentence ("lincoln rd., auburn to the
+# jail", "the 281 mile marker, seminole."); "..., grand theft" is no town.
+_COMMA_AFTER_ADDRESS = re.compile(
+    r"(?:[ \t]+(?i:mile[ \t]+markers?|mile[ \t]+posts?|mileposts?|mm))?[ \t]*,[ \t]*"
+)
+_AFTER_TOWN = re.compile(
+    r"[ \t]*(?:[.,;:!?)](?:\s|$)|\n|$)|[ \t]+(?i:where|when|while|as|and|to|in|at|on|for|"
+    r"after|before|with|near|from)\b"
+)
+
+
+def _gazetteer_town_after_address(text: str, end: int) -> tuple[int, int] | None:
+    """The span of a known town after an address's ``end`` and a comma (re-cased text only)."""
+    comma = _COMMA_AFTER_ADDRESS.match(text, end)
+    if comma is None:
+        return None
+    town_end = us_places().place_end(text, comma.end())
+    if town_end is None or _AFTER_TOWN.match(text, town_end) is None:
+        return None
+    return comma.end(), town_end
+
+
 def _is_town_word(word: str) -> bool:
     low = word.lower()
     return not (
@@ -258,6 +282,10 @@ def grow_addresses(
                     town.start("town"), town.end("town"), "LOCATION", d.score, "address-growth"
                 )
             )
+        if know is not None:
+            known = _gazetteer_town_after_address(text, d.end)
+            if known:
+                out.append(Detection(*known, "LOCATION", d.score, "address-growth"))
         end = d.end
         limit = min(len(text), d.end + MAX_GROWTH)
         lines = 0

@@ -26,6 +26,7 @@ from nearmiss_lab.deid.lexicon import (
     is_rank,
 )
 from nearmiss_lab.deid.names import NameKnowledge
+from nearmiss_lab.deid.places import state_length, us_places
 
 _TOKEN = re.compile(
     r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])\w+(?:-\w+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|\w+|[^\w\s]"
@@ -49,6 +50,10 @@ MONTHS_DAYS = frozenset(
 )
 _ROLES = frozenset(ROLES)
 _LOCATIVES = frozenset("in from near outside of to toward towards via through".split())
+# Where a town's name closes: punctuation, a clause word or a state ("in auburn as", "from
+# hope.", "in broken arrow, florida", "auburn indiana").
+_TOWN_PREPOSITIONS = _LOCATIVES | {"at"}
+_TOWN_CLOSERS = frozenset(", . ; : ! ? ) as when where while and before after".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
@@ -207,6 +212,7 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
             and f"{words[i - 1]} {low}" not in _DIRECTION_STATES  # a state may stay
         ):
             cap[i - 1] = cap[i] = True
+        _town_rules(words, i, cap, upper)
         if low == "so" and i > 0 and words[i - 1] in ("county", "parish"):
             upper[i] = True  # "Canadian County SO"
         # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".
@@ -224,6 +230,37 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 cap[j] = True  # "8594 south martin luther king jr. trail"
             if taken or (i > 0 and words[i - 1][:1].isdigit()):
                 cap[i] = True
+
+
+def _town_rules(words: list[str], i: int, cap: list[bool], upper: list[bool]) -> None:
+    """Capitals for a town whose name is an ordinary word, where a place is expected: after a
+    locative preposition when the name closes the clause ("on patrol in auburn as", "a woman
+    from hope.", "in broken arrow, florida"), and before a comma and a state ("auburn, in.",
+    "port st. lucie, fl"), where the state's code gets its capitals too. The gazetteer
+    (``places.py``) must list the name; colours, weather, police nouns and idioms stay words
+    ("dressed in black.", "in custody", "remains at large")."""
+    if not _alpha(words[i]) or cap[i]:
+        return
+    n = us_places().place_at(words, i)
+    if not n:
+        return
+    after = i + n
+    before_state = (
+        after + 1 < len(words) and words[after] == "," and state_length(words, after + 1) > 0
+    )
+    placed = i > 0 and words[i - 1] in _TOWN_PREPOSITIONS
+    closes = after == len(words) or words[after] in _TOWN_CLOSERS or state_length(words, after)
+    if not (before_state or (placed and closes)):
+        return
+    for k in range(i, after):
+        cap[k] = cap[k] or _alpha(words[k])
+    if before_state:
+        m = state_length(words, after + 1)
+        if m == 1 and len(words[after + 1]) == 2:
+            upper[after + 1] = True  # "Auburn, IN": a code in capitals, as the place rules read it
+        else:
+            for k in range(after + 1, after + 1 + m):
+                cap[k] = True
 
 
 def _initials(words: list[str], j: int) -> int:
