@@ -189,6 +189,60 @@ MUST_REDACT = [
         ["Chase"],
         ["Vehicle:", "Toyota Camry", "said he saw it."],
     ),
+    # Towns in ALL-CAPS and capital-less reports, where a place is expected: after a
+    # preposition where the clause closes, after an address or a mile marker and a comma,
+    # before a state. Most are ordinary words the gazetteer knows as towns, and none is in
+    # the synthetic generator's town list, so the rule is not the generator's.
+    (
+        "I WAS WORKING AN ACCIDENT IN TALLAHASSEE AS THE SUN CAME UP. TRAFFIC WAS HEAVY.",
+        ["TALLAHASSEE"],
+        ["AS THE SUN CAME UP."],
+    ),
+    (
+        "we transported him to the hospital in ELMIRA, NY after he complained of chest pain.",
+        ["ELMIRA"],
+        ["we transported him to the hospital in", "after he complained"],
+    ),
+    (
+        "i was on a traffic stop in cut bank when the passenger reached under the seat.",
+        ["cut", "bank"],
+        ["i was on a traffic stop in", "when the passenger reached under the seat."],
+    ),
+    (
+        "WE CHASED THE TRUCK THROUGH SUGAR LAND AND INTO THE NEXT COUNTY BEFORE IT STOPPED.",
+        ["SUGAR", "LAND"],
+        ["WE CHASED THE TRUCK THROUGH", "BEFORE IT STOPPED."],
+    ),
+    (
+        "the caller was a man from liberal. he said his brother had a gun in the house.",
+        ["liberal"],
+        ["the caller was a man from", "he said his brother had a gun in the house."],
+    ),
+    (
+        "THE DRIVER GAVE AN ADDRESS IN PORT ST. LUCIE, FL AND A PHONE NUMBER THAT WAS OFF.",
+        ["PORT", "LUCIE"],
+        ["THE DRIVER GAVE AN ADDRESS IN", "AND A PHONE NUMBER"],
+    ),
+    (
+        "we were stopped at 4410 elm st., palm bay where the driver refused to lower the window.",
+        ["4410", "palm", "bay"],
+        ["we were stopped at", "where the driver refused"],
+    ),
+    (
+        "the tire blew near the 47 mile marker, big spring. i was alone out there.",
+        ["47", "big", "spring"],
+        ["the tire blew near the", "i was alone out there."],
+    ),
+    (
+        "HIS LICENSE LISTED MARATHON, FLORIDA AS HIS HOME AND THE CAR WAS HIS MOTHER'S.",
+        ["MARATHON"],
+        ["HIS LICENSE LISTED", "AS HIS HOME"],
+    ),
+    (
+        "SHE LIVES OUT NEAR HOPE, AR WITH HER SISTER AND HAS NO CAR OF HER OWN.",
+        ["HOPE"],
+        ["SHE LIVES OUT NEAR", "WITH HER SISTER"],
+    ),
 ]
 
 MUST_KEEP = [
@@ -226,6 +280,32 @@ MUST_KEEP = [
     ("Several were filming. Also, the kid took off running.", ["took off running."]),
     ("Suspect vehicle: red sedan. Field notes were taken.", ["vehicle:", "Field notes"]),
     ("He was taken to Court. The chase ended in the lane.", ["Court", "chase", "lane"]),
+    # Towns' names that are words of the sentence in re-cased reports: colours, weather,
+    # police nouns and idioms after a preposition, an ordinary word that goes on with the
+    # sentence after an address, and a mixed-case text, where the gazetteer is not asked.
+    (
+        "THE SUSPECT WAS DRESSED IN BLACK. HE STILL REMAINS AT LARGE AND WE HAVE NO LEADS.",
+        ["DRESSED IN BLACK.", "AT LARGE AND"],
+    ),
+    (
+        "we stood in the rain for an hour and i stayed in pursuit as he left the lot.",
+        ["in the rain", "in pursuit as"],
+    ),
+    (
+        "THE DEPUTY MET THE VICTIM IN PERSON. THE CAR WAS IN TOW WHEN WE ARRIVED ON SCENE.",
+        ["IN PERSON.", "IN TOW WHEN"],
+    ),
+    (
+        "we were at home when the call came in. after an hour everything was back to normal.",
+        ["at home when", "back to normal."],
+    ),
+    (
+        "we stopped him at 1200 oak st., grand theft charges were filed later that day.",
+        ["grand theft charges"],
+    ),
+    ("It was spring and the trees were in bloom when we left the scene.", ["in bloom when"]),
+    ("I walked in. Hope was all we had left when the truck rolled.", ["Hope was all"]),
+    ("THE AUBURN SEDAN WAS PARKED IN THE LOT WHEN WE ARRIVED.", ["THE AUBURN SEDAN WAS PARKED"]),
 ]
 
 

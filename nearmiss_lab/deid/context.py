@@ -154,7 +154,8 @@ def keep_ner_detection(text: str, d: Detection) -> bool:
 _PARTICLES = "de du des la le les van von der den del della da do dos di ul u ter ten"
 _ADDRESS_PART = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{1,6}(?:-\d{1,4})?[A-Za-z]?"
-    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*[\w-]+|#[ \t]?\w[\w-]{0,5}"
+    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*(?:[\w-]*\d[\w-]*|[^\W\d_]\b)"
+    r"|#[ \t]?\w[\w-]{0,5}"
     r"|[^\W\d_][\w'’.-]*)"
 )
 _GAP = re.compile(r"[ \t]*(?:[,>\-]\s*|\n[ \t>]*|[ \t]+)?")

@@ -63,7 +63,7 @@ IDIOM_NOUNS = frozenset(
     """large home hand person range shock tow check cash force power love time place line order
     advance reserve speed will issue best last least first once length stock turn play light
     normal view sight touch flight motion position peace war bed work ground cover shade
-    public private standard common full short stop start""".split()
+    public private standard common full short stop start bloom""".split()
 )
 
 
@@ -93,7 +93,7 @@ def state_length(words: Sequence[str], j: int) -> int:
     if j >= len(words):
         return 0
     for n in (2, 1):
-        if tuple(words[j : j + n]) in US_STATES:
+        if j + n <= len(words) and tuple(words[j : j + n]) in US_STATES:
             return n
     code = words[j]
     if code not in STATE_CODES:

@@ -239,7 +239,7 @@ def _town_rules(words: list[str], i: int, cap: list[bool], upper: list[bool]) ->
     "port st. lucie, fl"), where the state's code gets its capitals too. The gazetteer
     (``places.py``) must list the name; colours, weather, police nouns and idioms stay words
     ("dressed in black.", "in custody", "remains at large")."""
-    if not _alpha(words[i]) or cap[i]:
+    if not _alpha(words[i]):
         return
     n = us_places().place_at(words, i)
     if not n:
