@@ -120,6 +120,11 @@ class DeidEngine:
 
         # Read the English word list from the lemmatizer's tables before disabling it.
         self.names = load_name_knowledge(nlp)
+        from nearmiss_lab.deid.places import us_places
+
+        # Built here, with the other word lists, so that the first re-cased report of a run
+        # does not pay for it (about half a second, once per process).
+        us_places()
         for pipe in UNUSED_PIPES:
             if pipe in nlp.pipe_names:
                 nlp.disable_pipe(pipe)

@@ -210,13 +210,14 @@ def us_places() -> Gazetteer:
     paused = gc.isenabled()
     gc.disable()
     try:
-        raw: set[str] = set()
+        cities: set[str] = set()
+        counties: set[str] = set()
         for entry in zipcodes.list_all():
-            raw.add(entry["city"].lower())
-            raw.update(c.lower() for c in entry["acceptable_cities"])
-            county = entry["county"]
-            if county:
-                raw.add(_COUNTY_KINDS.sub("", county.lower()))
+            cities.add(entry["city"])
+            cities.update(entry["acceptable_cities"])
+            counties.add(entry["county"] or "")
+        raw = {c.lower() for c in cities}
+        raw.update(_COUNTY_KINDS.sub("", c.lower()) for c in counties if c)
         names: set[tuple[str, ...]] = set()
         for name in raw:
             if _PLAIN.fullmatch(name):
