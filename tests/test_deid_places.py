@@ -98,6 +98,9 @@ def test_a_state_code_that_is_a_word_counts_only_where_the_clause_ends(words, le
         ("we lived in auburn, in.", "We lived in Auburn, IN."),
         ("his home was auburn, indiana", "His home was Auburn, Indiana"),
         ("we drove to port st. lucie, fl", "We drove to Port St. Lucie, FL"),
+        ("we live just outside of auburn.", "We live just outside of Auburn."),
+        ("i work day shift out of liberal.", "I work day shift out of Liberal."),
+        ("it was just north of liberal, then", "It was just north of Liberal, then"),
     ],
 )
 def test_recasing_capitalises_a_known_town_where_a_place_is_expected(know, text, expected):
@@ -112,6 +115,9 @@ def test_recasing_capitalises_a_known_town_where_a_place_is_expected(know, text,
         "dressed in black.",
         "he remains at large.",
         "we went in person.",
+        "it was built of stone, with a yard",  # "of" after no direction: a material
+        "we agreed to transfer, then left",  # "to" before a verb: an infinitive
+        "the truck ran out of gas.",
     ],
 )
 def test_recasing_leaves_a_town_name_that_stands_as_a_word(know, text):

@@ -79,6 +79,7 @@ class NameKnowledge:
     all_words: frozenset[str] = frozenset()
     common_words: frozenset[str] = frozenset()
     adjectives: frozenset[str] = frozenset()
+    verbs: frozenset[str] = frozenset()
 
     def _inflected(self, low: str, words: frozenset[str]) -> bool:
         """True when ``low`` is a regular inflection of a word of ``words``.
@@ -111,6 +112,10 @@ class NameKnowledge:
     def is_name(self, word: str) -> bool:
         low = _census_key(word)
         return low in self.first_names or low in self.surnames
+
+    def is_verb(self, word: str) -> bool:
+        """True for the base form of a verb ("transfer", "check"): after "to", an infinitive."""
+        return word.lower() in self.verbs
 
     def is_common_word(self, word: str) -> bool:
         """True for a verb, adjective, adverb or function word (or an inflection of one), or a
@@ -170,7 +175,7 @@ def english_words_from(nlp: object) -> frozenset[str]:
 
 def _word_lists(
     nlp: object,
-) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
     """English words from a loaded spaCy pipeline's lemmatizer tables (WordNet index).
 
     Returns an empty set when the pipeline has no rule lemmatizer: then every census name
@@ -180,19 +185,23 @@ def _word_lists(
         lookups = nlp.get_pipe("lemmatizer").lookups  # type: ignore[attr-defined]
         index = lookups.get_table("lemma_index")
     except (KeyError, AttributeError, ValueError):
-        return frozenset(), frozenset(), frozenset(), frozenset()
+        return frozenset(), frozenset(), frozenset(), frozenset(), frozenset()
     strings = getattr(getattr(nlp, "vocab", None), "strings", None)
     # The table is keyed by the hash of its POS name; looking a string up never adds it.
     adjective_key = strings["adj"] if strings is not None else None
+    verb_key = strings["verb"] if strings is not None else None
     words: set[str] = set()
     nouns: set[str] = set()
     adjectives: set[str] = set()
+    verbs: set[str] = set()
     for key in index:
         pos = strings[key] if strings is not None and key in strings else ""
         entries = {w.lower() for w in index[key] if w.isalpha()}
         (nouns if pos == "noun" else words).update(entries)
         if key == adjective_key:
             adjectives.update(entries)
+        if key == verb_key:
+            verbs.update(entries)
     # WordNet's noun index holds proper nouns too ("jones", "alabama", "lincoln"). A census
     # name or a US state that is only a noun is taken for a name; one that is also a verb,
     # adjective or adverb ("young", "brown", "will") stays an English word.
@@ -217,13 +226,19 @@ def _word_lists(
             common.update(forms)
     except (KeyError, ValueError):
         pass
-    return frozenset(words), frozenset(words | nouns), frozenset(common), frozenset(adjectives)
+    return (
+        frozenset(words),
+        frozenset(words | nouns),
+        frozenset(common),
+        frozenset(adjectives),
+        frozenset(verbs),
+    )
 
 
 def load_name_knowledge(nlp: object) -> NameKnowledge:
     """Build the name knowledge for a loaded spaCy pipeline."""
     first, last = census_names()
-    english, every, common, adjectives = _word_lists(nlp)
+    english, every, common, adjectives, verbs = _word_lists(nlp)
     return NameKnowledge(
         first_names=first,
         surnames=last,
@@ -231,4 +246,5 @@ def load_name_knowledge(nlp: object) -> NameKnowledge:
         all_words=every,
         common_words=common,
         adjectives=adjectives,
+        verbs=verbs,
     )

@@ -63,7 +63,7 @@ IDIOM_NOUNS = frozenset(
     """large home hand person range shock tow check cash force power love time place line order
     advance reserve speed will issue best last least first once length stock turn play light
     normal view sight touch flight motion position peace war bed work ground cover shade
-    public private standard common full short stop start bloom""".split()
+    public private standard common full short stop start bloom gas""".split()
 )
 
 

@@ -53,6 +53,13 @@ _LOCATIVES = frozenset("in from near outside of to toward towards via through".s
 # Where a town's name closes: punctuation, a clause word or a state ("in auburn as", "from
 # hope.", "in broken arrow, florida", "auburn indiana").
 _TOWN_PREPOSITIONS = _LOCATIVES | {"at"}
+# "Of" is locative after a direction, "out" or a place's kind ("north of auburn", "just
+# outside of seminole", "working out of auburn.", "the city of hope"); elsewhere it is
+# followed by nouns ("built of stone.").
+_PLACE_BEFORE_OF = frozenset(
+    """out outside north south east west northeast northwest southeast southwest city town
+    village county township limits""".split()
+)
 _TOWN_CLOSERS = frozenset(", . ; : ! ? ) as when where while and before after".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
 _ORDINAL = re.compile(r"\d{1,3}(?:st|nd|rd|th)")
@@ -212,7 +219,7 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
             and f"{words[i - 1]} {low}" not in _DIRECTION_STATES  # a state may stay
         ):
             cap[i - 1] = cap[i] = True
-        _town_rules(words, i, cap, upper)
+        _town_rules(words, i, cap, upper, know)
         if low == "so" and i > 0 and words[i - 1] in ("county", "parish"):
             upper[i] = True  # "Canadian County SO"
         # "walnut high school", "canadian county sheriff's office", "8800 blk jefferson drive".
@@ -232,13 +239,16 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 cap[i] = True
 
 
-def _town_rules(words: list[str], i: int, cap: list[bool], upper: list[bool]) -> None:
+def _town_rules(
+    words: list[str], i: int, cap: list[bool], upper: list[bool], know: NameKnowledge
+) -> None:
     """Capitals for a town whose name is an ordinary word, where a place is expected: after a
     locative preposition when the name closes the clause ("on patrol in auburn as", "a woman
     from hope.", "in broken arrow, florida"), and before a comma and a state ("auburn, in.",
     "port st. lucie, fl"), where the state's code gets its capitals too. The gazetteer
     (``places.py``) must list the name; colours, weather, police nouns and idioms stay words
-    ("dressed in black.", "in custody", "remains at large")."""
+    ("dressed in black.", "in custody", "remains at large"), and so do a noun after "of"
+    that follows no direction ("built of stone,") and a verb after "to" ("to transfer,")."""
     if not _alpha(words[i]):
         return
     n = us_places().place_at(words, i)
@@ -248,7 +258,11 @@ def _town_rules(words: list[str], i: int, cap: list[bool], upper: list[bool]) ->
     before_state = (
         after + 1 < len(words) and words[after] == "," and state_length(words, after + 1) > 0
     )
-    placed = i > 0 and words[i - 1] in _TOWN_PREPOSITIONS
+    prep = words[i - 1] if i > 0 else ""
+    placed = prep in _TOWN_PREPOSITIONS and not (
+        (prep == "of" and (i < 2 or words[i - 2] not in _PLACE_BEFORE_OF))
+        or (prep == "to" and n == 1 and know.is_verb(words[i]))
+    )
     closes = after == len(words) or words[after] in _TOWN_CLOSERS or state_length(words, after)
     if not (before_state or (placed and closes)):
         return
