@@ -212,7 +212,10 @@ def us_places() -> Gazetteer:
     try:
         cities: set[str] = set()
         counties: set[str] = set()
-        for entry in zipcodes.list_all():
+        # filter_by() without filters: every ZIP code as fresh dicts that are dropped after
+        # this loop (list_all() would keep all 42,000 in the module for good, and the
+        # garbage collector would walk them for the rest of the process).
+        for entry in zipcodes.filter_by():
             cities.add(entry["city"])
             cities.update(entry["acceptable_cities"])
             counties.add(entry["county"] or "")
