@@ -114,42 +114,28 @@ def below_threshold(engine: Any, records: list[dict[str, str]]) -> list[dict[str
     """What the engine's analyzer found in each field but scored below the engine's threshold.
 
     The engine keeps only results scoring at least ``engine.threshold``; this runs the same
-    Presidio analyzer (same recognizers, same spaCy pass, on the same re-cased text as
-    :func:`~nearmiss_lab.deid.detect.detect_records`) and keeps the rest, one detection per
-    span (the highest score). Offsets are into the input text.
+    analysis (same recognizers, same spaCy pass, on the same re-cased text as
+    :func:`~nearmiss_lab.deid.detect.detect_records`) with no floor and keeps the rest, one
+    detection per span (the highest score). Offsets are into the input text.
 
     Returns
     -------
     list of dict
         For each record, field name -> :class:`~nearmiss_lab.deid.types.Detection` list.
     """
-    from nearmiss_lab.deid.engine import LANGUAGE
-    from nearmiss_lab.deid.truecase import case_is_uninformative, truecase
-    from nearmiss_lab.deid.types import Detection
+    from nearmiss_lab.deid.detect import recase_records
 
-    keys: list[tuple[int, str]] = []
-    texts: list[str] = []
-    for i, record in enumerate(records):
-        for name, text in record.items():
-            if text and text.strip():
-                flat = case_is_uninformative(text)
-                keys.append((i, name))
-                texts.append(truecase(text, engine.names, full=flat))
+    recased, _ = recase_records(engine, records)
+    keys = [(i, name) for i, record in enumerate(recased) for name in record]
+    found = engine.analyze_texts([recased[i][name] for i, name in keys], floor=0.0)
     out: list[dict[str, list[Any]]] = [{name: [] for name in r} for r in records]
-    if not texts:
-        return out
-    types = engine.config.entity_types()
-    processed = engine.nlp_engine.process_batch(texts, LANGUAGE)
-    for (i, name), text, (_, artifacts) in zip(keys, texts, processed, strict=True):
+    for (i, name), detections in zip(keys, found, strict=True):
         best: dict[tuple[int, int], Any] = {}
-        for r in engine.analyzer.analyze(text=text, language=LANGUAGE, nlp_artifacts=artifacts):
-            if r.score >= engine.threshold or r.end <= r.start:
+        for d in detections:
+            if d.score >= engine.threshold or d.end <= d.start:
                 continue
-            source = (r.recognition_metadata or {}).get("recognizer_name", "")
-            found = Detection(r.start, r.end, types.get(r.entity_type, r.entity_type),
-                              round(float(r.score), 4), source)
-            if (r.start, r.end) not in best or found.score > best[(r.start, r.end)].score:
-                best[(r.start, r.end)] = found
+            if (d.start, d.end) not in best or d.score > best[(d.start, d.end)].score:
+                best[(d.start, d.end)] = d
         out[i][name] = sorted(best.values())
     return out
 

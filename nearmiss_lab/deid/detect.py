@@ -21,6 +21,25 @@ from nearmiss_lab.deid.truecase import case_is_uninformative, truecase
 from nearmiss_lab.deid.types import Detection
 
 
+def recase_records(
+    engine: DeidEngine, records: Sequence[Mapping[str, str]]
+) -> tuple[list[dict[str, str]], list[set[str]]]:
+    """The texts the engine analyses, and for each record the fields read as caseless.
+
+    ALL-CAPS and capital-less texts are analysed as a re-cased copy of the same length, so
+    every offset found in it is valid in the original text too; in other texts only
+    lower-case names behind a cue ("Sergeant bradley") get their capital back.
+    """
+    caseless = [
+        {f for f, t in record.items() if t and case_is_uninformative(t)} for record in records
+    ]
+    recased = [
+        {f: truecase(t, engine.names, full=f in flat) if t else "" for f, t in record.items()}
+        for record, flat in zip(records, caseless, strict=True)
+    ]
+    return recased, caseless
+
+
 def detect_records(
     engine: DeidEngine,
     records: Sequence[Mapping[str, str]],
@@ -44,16 +63,7 @@ def detect_records(
     """
     keys: list[tuple[int, str]] = []
     texts: list[str] = []
-    # ALL-CAPS and capital-less texts are analysed as a re-cased copy of the same length,
-    # so every offset below is valid in the original text too; in other texts only
-    # lower-case names behind a cue ("Sergeant bradley") get their capital back.
-    caseless = [
-        {f for f, t in record.items() if t and case_is_uninformative(t)} for record in records
-    ]
-    records = [
-        {f: truecase(t, engine.names, full=f in flat) if t else "" for f, t in record.items()}
-        for record, flat in zip(records, caseless, strict=True)
-    ]
+    records, caseless = recase_records(engine, records)
     for i, record in enumerate(records):
         for field, text in record.items():
             keys.append((i, field))

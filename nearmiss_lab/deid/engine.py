@@ -150,18 +150,14 @@ class DeidEngine:
         """True for an ordinary English word (WordNet index of the model's lemmatizer)."""
         return self.names.is_english(word)
 
-    def _convert(self, text: str, results: Sequence[Any]) -> list[Detection]:
+    def _convert(self, results: Sequence[Any], floor: float) -> list[Detection]:
         out = []
         for r in results:
             kind = self._types.get(r.entity_type, r.entity_type)
-            if r.score < self.threshold or kind not in self._known_types:
+            if r.score < floor or kind not in self._known_types:
                 continue
             source = (r.recognition_metadata or {}).get("recognizer_name", "")
-            found: Detection | None = Detection(
-                r.start, r.end, kind, round(float(r.score), 4), source
-            )
-            if found is not None:
-                out.append(found)
+            out.append(Detection(r.start, r.end, kind, round(float(r.score), 4), source))
         return out
 
     def _trim_ner_inside(self, registry: Any) -> None:
@@ -207,12 +203,15 @@ class DeidEngine:
         return known
 
     def analyze_texts(
-        self, texts: Sequence[str], batch_size: int = BATCH_SIZE
+        self, texts: Sequence[str], batch_size: int = BATCH_SIZE, *, floor: float | None = None
     ) -> list[list[Detection]]:
         """Detect identifiers in each text (no record-level propagation).
 
-        Empty texts are skipped by spaCy and get no detections.
+        Empty texts are skipped by spaCy and get no detections. ``floor`` is the lowest score
+        kept (default: the engine's threshold, below which nothing is replaced); a review
+        screen passes 0 to see what was found but not replaced.
         """
+        floor = self.threshold if floor is None else floor
         out: list[list[Detection]] = [[] for _ in texts]
         todo = [(i, t) for i, t in enumerate(texts) if t and t.strip()]
         if not todo:
@@ -229,7 +228,7 @@ class DeidEngine:
                 results = self.analyzer.analyze(
                     text=text, language=LANGUAGE, nlp_artifacts=artifacts
                 )
-                out[i] = self._convert(text, results)
+                out[i] = self._convert(results, floor)
         return out
 
 
