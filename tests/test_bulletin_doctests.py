@@ -9,7 +9,7 @@ import pytest
 
 
 @pytest.mark.parametrize("module", [
-    "nearmiss_lab.bulletin.suppression", "nearmiss_lab.bulletin.data",
+    "nearmiss_lab.bulletin.suppression", "nearmiss_lab.months",
     "nearmiss_lab.bulletin.provenance", "nearmiss_lab.bulletin.compute",
     "nearmiss_lab.bulletin.checks",
 ])

@@ -21,28 +21,9 @@ import polars as pl
 from nearmiss_lab.bulletin.params import LATEST, PERIOD_RE, SAMPLE
 from nearmiss_lab.bulletin.suppression import check_k
 
-
-def shift_month(month: str, delta: int) -> str:
-    """Return ``YYYY-MM`` moved by ``delta`` months.
-
-    Examples
-    --------
-    >>> shift_month("2024-01", -1), shift_month("2024-12", 1)
-    ('2023-12', '2025-01')
-    """
-    year, mon = int(month[:4]), int(month[5:7])
-    index = year * 12 + (mon - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_range(first: str, last: str) -> list[str]:
-    """Every month from ``first`` to ``last`` inclusive."""
-    months = []
-    current = first
-    while current <= last:
-        months.append(current)
-        current = shift_month(current, 1)
-    return months
+# Re-exported: the bulletin computes its windows with them (nearmiss_lab.bulletin.shift_month).
+from nearmiss_lab.months import month_range as month_range
+from nearmiss_lab.months import shift_month as shift_month
 
 
 @dataclass

@@ -6,8 +6,9 @@ pairs with Louvain communities, centralities and a disparity-filter backbone -> 
 baseline window. ``analyse`` does all of it in one call.
 """
 
+from nearmiss_lab.months import shift_month
 from nearmiss_lab.network.analysis import NetworkResult, analyse
-from nearmiss_lab.network.change import emerging_pairs, pair_counts, shift_month
+from nearmiss_lab.network.change import emerging_pairs, pair_counts
 from nearmiss_lab.network.export import export_network
 from nearmiss_lab.network.graph import (
     add_centralities,

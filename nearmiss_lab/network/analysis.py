@@ -11,7 +11,8 @@ import networkx as nx
 import numpy as np
 import polars as pl
 
-from nearmiss_lab.network.change import emerging_pairs, pair_counts, shift_month
+from nearmiss_lab.months import shift_month
+from nearmiss_lab.network.change import emerging_pairs, pair_counts
 from nearmiss_lab.network.graph import (
     add_centralities,
     category_of,

@@ -22,13 +22,6 @@ from nearmiss_lab.network.hypergeom import hypergeom_upper_tail
 from nearmiss_lab.network.measures import benjamini_hochberg
 
 
-def shift_month(month: str, delta: int) -> str:
-    """``YYYY-MM`` shifted by ``delta`` months (negative goes back)."""
-    year, mon = (int(x) for x in month.split("-"))
-    index = year * 12 + (mon - 1) + delta
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
 def pair_counts(counts: np.ndarray, codes: list[str]) -> pl.DataFrame:
     """Upper-triangle pairs of a co-occurrence matrix as ``source, target, count, n_source,
     n_target`` (the last two are the codes' supports, from the diagonal)."""

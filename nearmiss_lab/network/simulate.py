@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import polars as pl
 
-from nearmiss_lab.network.change import shift_month
+from nearmiss_lab.months import shift_month
 
 
 def planted_codes(

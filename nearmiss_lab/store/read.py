@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from nearmiss_lab.months import month_range
 from nearmiss_lab.store.schema import TABLE_SCHEMAS, TABLES
 from nearmiss_lab.store.tables import open_table, resolve_store, table_exists, table_path
 
@@ -136,16 +137,6 @@ def _table_summary(store: StorePath, table: str) -> dict[str, Any]:
     return {"exists": True, "version": version, "rows": int(rows), "updated_ms": updated}
 
 
-def _months(start: str, end: str) -> list[str]:
-    """Every ``YYYY-MM`` from ``start`` to ``end`` inclusive."""
-    year, month = int(start[:4]), int(start[5:7])
-    out = []
-    while f"{year:04d}-{month:02d}" <= end:
-        out.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return out
-
-
 def store_info(store: StorePath = None) -> dict[str, Any]:
     """Summarise the store: tables with versions and row counts, agencies and periods.
 
@@ -212,7 +203,7 @@ def store_info(store: StorePath = None) -> dict[str, Any]:
         zeros = sub.filter(pl.col("received") == 0).select("period_start", "period_end")
         for start, end in zeros.iter_rows():
             if start and end and _YEAR_MONTH.match(start) and _YEAR_MONTH.match(end):
-                zero_months.update(_months(start, end))
+                zero_months.update(month_range(start, end))
     months = sorted(set(incident_months) | zero_months)
     info["agencies"] = [per_agency[a] for a in sorted(per_agency)]
     info["periods"] = {"first": months[0] if months else None,
