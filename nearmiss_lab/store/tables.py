@@ -46,7 +46,7 @@ def resolve_store(store: str | os.PathLike[str] | None) -> Path:
         history then reads empty, which would make every version the store cites unfindable.
     """
     path = Path(store) if store is not None else Settings.from_env().store
-    if "#" in str(path.absolute()) or "?" in str(path.absolute()):
+    if not {"#", "?"}.isdisjoint(str(path.absolute())):
         raise StorePathError(
             f"store path {path} holds '#' or '?', which the Delta Lake library reads as part of "
             "a URL; choose a folder without them")
