@@ -24,8 +24,9 @@ from dataclasses import dataclass
 from nearmiss_lab.deid.lexicon import NOT_NAMES, STOP_WORDS, is_jargon
 from nearmiss_lab.deid.names import POLICE_NOUNS
 
-# Tokens as the re-casing splits them: "port st. lucie" -> port, st, ., lucie.
-_NAME_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]")
+# Tokens as the re-casing splits them: "port st. lucie" -> port, st, ., lucie (names in the
+# gazetteer and the text they are looked up in are cut the same way).
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]")
 # County-level units whose kind word is dropped: "Seminole County" -> "seminole".
 _COUNTY_KINDS = re.compile(
     r"\s+(?:county|parish|city and borough|borough|census area|municipality|municipio|city)$"
@@ -83,7 +84,6 @@ STATE_CODES = frozenset(
 )
 # Codes that are also words ("in", "or", "me", "ok", "hi"): a state only where the clause ends.
 WORD_CODES = frozenset("al co de hi id in la ma me mo ms oh ok or pa".split())
-_TEXT_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|[^\w\s]")
 _TOKEN_GAP = re.compile(r"[ \t]?")
 
 
@@ -106,7 +106,7 @@ def state_length(words: Sequence[str], j: int) -> int:
 
 
 def _tokens(name: str) -> tuple[str, ...]:
-    return tuple(_NAME_TOKEN.findall(name.lower()))
+    return tuple(_TOKEN.findall(name.lower()))
 
 
 def _variants(tokens: tuple[str, ...]) -> set[tuple[str, ...]]:
@@ -155,7 +155,7 @@ class Gazetteer:
         tokens: list[re.Match[str]] = []
         at = pos
         while len(tokens) < self.longest:
-            m = _TEXT_TOKEN.match(text, at)
+            m = _TOKEN.match(text, at)
             if m is None:
                 break
             tokens.append(m)

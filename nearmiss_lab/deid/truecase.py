@@ -26,7 +26,7 @@ from nearmiss_lab.deid.lexicon import (
     is_rank,
 )
 from nearmiss_lab.deid.names import NameKnowledge
-from nearmiss_lab.deid.places import state_length, us_places
+from nearmiss_lab.deid.places import US_STATES, state_length, us_places
 
 _TOKEN = re.compile(
     r"(?=[\w-]*\d)(?=[\w-]*[^\W\d_])\w+(?:-\w+)*|[^\W\d_]+(?:['’][^\W\d_]+)?|\w+|[^\w\s]"
@@ -81,9 +81,8 @@ _NAME_SUFFIXES = frozenset({"jr", "sr"})
 # Rank abbreviations that are also everyday particles.
 _PARTICLE_RANKS = frozenset({"off"})
 _DIRECTIONS = frozenset("north south east west northeast northwest southeast southwest".split())
-_DIRECTION_STATES = frozenset(
-    ("north dakota", "south dakota", "north carolina", "south carolina", "west virginia")
-)
+# "North Dakota", "West Virginia": a direction that is part of a state's name.
+_DIRECTION_STATES = frozenset(" ".join(s) for s in US_STATES if s[0] in _DIRECTIONS)
 
 
 def _alpha(word: str) -> bool:
