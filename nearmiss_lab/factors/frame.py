@@ -26,10 +26,8 @@ from typing import Any
 import polars as pl
 
 from nearmiss_lab.factors.extract import LexiconExtractor, Match, drop_explained
-from nearmiss_lab.factors.model import MODEL_FIELD, FactorModel
+from nearmiss_lab.factors.model import MAX_EVIDENCE, MODEL_FIELD, FactorModel
 from nearmiss_lab.store.schema import FACTOR
-
-MAX_EVIDENCE = 32  # the incident schema's maxItems for evidence
 
 
 def extract_frame(
