@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,6 +35,16 @@ def store_option(func: F) -> F:
         default=None,
         help="Store folder (default: $NEARMISS_STORE, else ./store).",
     )(func)
+
+
+_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+
+
+def month_value(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback for a ``YYYY-MM`` option (``--since``, ``--until``): refuse anything else."""
+    if value is not None and not _MONTH.match(value):
+        raise click.BadParameter("expected YYYY-MM", ctx=ctx, param=param)
+    return value
 
 
 def settings(**overrides: Any) -> Settings:

@@ -13,11 +13,10 @@ from nearmiss_lab.cli._common import (
     InputError,
     emit_json,
     json_option,
+    month_value,
     settings,
     store_option,
 )
-
-_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
 
 
 def _read(path: str):
@@ -124,8 +123,8 @@ def factors_split_command(source, rule, out_dir, as_json):
 
 @click.command("factors-discover")
 @store_option
-@click.option("--since", default=None, help="First month, YYYY-MM.")
-@click.option("--until", default=None, help="Last month, YYYY-MM.")
+@click.option("--since", default=None, callback=month_value, help="First month, YYYY-MM.")
+@click.option("--until", default=None, callback=month_value, help="Last month, YYYY-MM.")
 @click.option("--jsonl", "jsonl", multiple=True, type=click.Path(dir_okay=False),
               help="Read narratives from JSONL files ('narrative' or 'text') instead of the store.")
 @click.option("--top", type=click.IntRange(min=1), default=25, show_default=True)
@@ -139,9 +138,6 @@ def factors_discover_command(store, since, until, jsonl, top, min_freq, as_json)
 
     from nearmiss_lab.factors.discover import discover_phrases
 
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not _MONTH.match(value):
-            raise click.BadParameter("expected YYYY-MM", param_hint=name)
     texts: list[str] = []
     if jsonl:
         for path in jsonl:
@@ -176,8 +172,10 @@ def factors_discover_command(store, since, until, jsonl, top, min_freq, as_json)
 
 @click.command("factors-train")
 @store_option
-@click.option("--since", default=None, help="First month trained on, YYYY-MM.")
-@click.option("--until", default=None, help="Last month trained on, YYYY-MM.")
+@click.option("--since", default=None, callback=month_value,
+              help="First month trained on, YYYY-MM.")
+@click.option("--until", default=None, callback=month_value,
+              help="Last month trained on, YYYY-MM.")
 @click.option("--agency", "agencies", multiple=True, help="Only these agency pseudonyms.")
 @click.option("--version", "table_version", type=click.IntRange(min=0), default=None,
               help="Read this version of the incidents table (default: latest).")
@@ -201,9 +199,6 @@ def factors_train_command(store, since, until, agencies, table_version, out_path
     from nearmiss_lab.factors import TrainingError, save_model, train_from_store, training_report
     from nearmiss_lab.store import StoreNotFoundError
 
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not _MONTH.match(value):
-            raise click.BadParameter("expected YYYY-MM", param_hint=name)
     if since and until and since > until:
         raise click.UsageError("--since is after --until")
     cfg = settings(store=store)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import click
 
 from nearmiss_lab.cli._common import (
@@ -11,23 +9,16 @@ from nearmiss_lab.cli._common import (
     InputError,
     emit_json,
     json_option,
+    month_value,
     settings,
     store_option,
 )
 
-_MONTH = re.compile(r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
-
-
-def _month(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and not _MONTH.match(value):
-        raise click.BadParameter("expected YYYY-MM", ctx=ctx, param=param)
-    return value
-
 
 @click.command("network")
 @store_option
-@click.option("--since", callback=_month, required=True, help="First month, YYYY-MM.")
-@click.option("--until", callback=_month, required=True, help="Last month, YYYY-MM.")
+@click.option("--since", callback=month_value, required=True, help="First month, YYYY-MM.")
+@click.option("--until", callback=month_value, required=True, help="Last month, YYYY-MM.")
 @click.option("--baseline-months", type=click.IntRange(min=0), default=12, show_default=True,
               help="Months before --since compared against for emerging pairs (0: none).")
 @click.option("--min-count", type=click.IntRange(min=1), default=5, show_default=True,
