@@ -9,7 +9,9 @@ from nearmiss_lab.deid.lexicon import NAME_WORD
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 from nearmiss_lab.deid.recognizers.street_address import STREET_SUFFIX
 
-_DIR = r"(?:(?:[NSEW]\.?|North|South|East|West)\s+)?"
+# A spelled direction before a road is part of it in any case ("north 111th Road & CR 540"
+# in a re-cased capital-less report).
+_DIR = r"(?:(?:[NSEW]\.?|(?i:north|south|east|west))\s+)?"
 _ORDINAL = r"\d{1,3}(?i:st|nd|rd|th)"
 _ROAD = rf"(?:{_DIR}(?:(?:{NAME_WORD}|{_ORDINAL}|\d+)\s+){{0,3}}(?:{NAME_WORD}|{_ORDINAL}))"
 _ROAD_SUFFIXED = rf"(?:{_DIR}(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}{STREET_SUFFIX})"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from nearmiss_lab.deid.lexicon import LOWER, NAME_WORD, UPPER
+from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD, LOWER, NAME_VERBS, NAME_WORD, UPPER
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 
 STREET_SUFFIX = (
@@ -22,14 +22,30 @@ FOREIGN_STREET = (
     r"ulice|sokak|caddesi)\b|(?:ul\.|utca|út|tér|odos)\s+[A-Z]\w+)"
 )
 _DIRECTION = r"(?:[NSEWnsew]\.?|North|South|East|West|NE|NW|SE|SW|N\.E\.|N\.W\.|S\.E\.|S\.W\.)"
+# Before a street's name a spelled direction is part of the street in any case: all-caps
+# and capital-less reports are re-cased word by word, which leaves "10560 south 5th Street"
+# and "the 9000 block of south 12th Pkwy" with a small direction word.
+DIRECTION_BEFORE = rf"(?:{_DIRECTION}|(?i:north|south|east|west)(?:-?(?i:east|west))?)"
 # Streets named after people keep the name's suffix: "Martin Luther King Jr. Road".
 _NAME_SUFFIX = r"(?:Jr|JR|Sr|SR)\.?"
 _STREET_NAME = (
     rf"(?:(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th)|[A-Z]\.?)\s+){{1,4}}(?:{_NAME_SUFFIX}\s+)?"
 )
 _SHORT_STREET_NAME = _STREET_NAME.replace("{1,4}", "{1,3}")
-_UNIT_WORD = r"(?i:apt|apartment|suite|ste|unit|#|lot|rm|room|bldg|building|fl|floor|space)"
-_UNIT = rf"(?:,?\s*{_UNIT_WORD}\.?\s*#?\s*[\w-]+)?"
+# The secondary unit designators of USPS Publication 28 (appendix C2) that take a number,
+# spelled out or abbreviated: "Apt 4B", "Lot 17", "TRLR 9", "Spc 12", "Bldg C". KEY and STOP
+# are left out: "stop 2" is as often the second traffic stop.
+UNIT_DESIGNATOR = (
+    r"(?i:apartment|apt|building|bldg|department|dept|floor|fl|hangar|hngr|lot|pier|room|rm|"
+    r"slip|space|spc|suite|ste|trailer|trlr|unit)(?![^\W\d_])"
+)
+# A unit's number: digits with letters ("4B", "12-A") or one letter ("Apt B"); not the
+# article "a" nor "i" ("unit a few", "lot i").
+UNIT_NUMBER = r"(?:[\w-]*\d[\w-]*(?![\w-])|(?:[A-Z]|[b-hj-z])\b)"
+# A unit before a verb people do is a patrol car on the call ("1420 Sawmill Rd, unit 12
+# arrived"), not part of the address.
+_ACTS = "|".join(sorted(NAME_VERBS))
+_UNIT = rf"(?:,?\s*(?:{UNIT_DESIGNATOR}\.?\s*#?|#)\s*{UNIT_NUMBER}(?![ \t]+(?i:{_ACTS})\b))?"
 _STATES = (
     r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|"
     r"NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|PR)"
@@ -43,19 +59,20 @@ class StreetAddressRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "house number street",
-            rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:{_DIRECTION}\s+)?{_STREET_NAME}{STREET_SUFFIX}"
+            rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:{DIRECTION_BEFORE}\s+)?"
+            rf"{_STREET_NAME}{STREET_SUFFIX}"
             rf"(?:\s+{_DIRECTION}\b)?{_UNIT}",
             0.85,
         ),
         Pattern(
             "block address",
             rf"\b(?P<value>\d{{1,6}}[\s-](?i:block|blk\.?|hundred\s+block)\s+(?i:of\s+)?"
-            rf"(?:{_DIRECTION}\s+)?(?:{_STREET_NAME}{STREET_SUFFIX}|{_SHORT_STREET_NAME}))",
+            rf"(?:{DIRECTION_BEFORE}\s+)?(?:{_STREET_NAME}{STREET_SUFFIX}|{_SHORT_STREET_NAME}))",
             0.85,
         ),
         Pattern(
             "named street",
-            rf"\b(?:{_DIRECTION}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
+            rf"\b(?:{DIRECTION_BEFORE}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
             rf"(?:{NAME_WORD}\s+){{0,2}}(?:{_NAME_SUFFIX}\s+)?{STREET_SUFFIX}(?:\s+{_DIRECTION}\b)?",
             0.6,
         ),
@@ -69,6 +86,16 @@ class StreetAddressRecognizer(LawPatternRecognizer):
             rf"\b(?i:rue|via|calle|avenida|rua|avenue|boulevard|piazza|plaza|place)\s+"
             rf"(?:(?:de|del|della|la|le|les|do|da|dos|des|di)\s+)*{NAME_WORD}(?:\s+{NAME_WORD})?",
             0.5,
+        ),
+        # A named residence complex is the address of the people in it: "Old Mill Mobile
+        # Home Park", "Shady Oaks Trailer Park", "Magnolia Apartments" (up to four name words
+        # before the designator, which is capitalised: "Several trailer park residents").
+        Pattern(
+            "residence complex",
+            rf"\b(?:{GUARDED_NAME_WORD}\s+){{1,4}}(?:(?:(?:Mobile|Manufactured)\s+Home|Trailer|RV)"
+            r"\s+(?:Park|Court|Community|Village|Estates)|Apartments|Apts\.?|Condominiums|Condos|"
+            r"Townhomes|Townhouses|Campground)\b",
+            0.6,
         ),
         Pattern("po box", r"\b(?i:p\.?\s?o\.?\s+box|post\s+office\s+box)\s+\d{1,6}\b", 0.85),
         Pattern("zip after state", rf"\b{_STATES}\s+(?P<value>\d{{5}}(?:-\d{{4}})?)\b", 0.8),
