@@ -58,7 +58,7 @@ _TOWN_PREPOSITIONS = _LOCATIVES | {"at"}
 # followed by nouns ("built of stone.").
 _PLACE_BEFORE_OF = frozenset(
     """out outside north south east west northeast northwest southeast southwest city town
-    village county township limits""".split()
+    village county township limits resident residents native natives""".split()
 )
 _TOWN_CLOSERS = frozenset(", . ; : ! ? ) as when where while and before after".split())
 _PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
@@ -77,6 +77,12 @@ _NOT_AFTER_RANK = frozenset("down up out back away home safety presence involved
 _ORDER = frozenset("next last first second third other same".split())
 _ARTICLES = frozenset("the a an his her their my our your its".split())
 _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
+# Highway and state patrol: agency words after a name ("florida hp"), and also "horsepower"
+# ("a 300 hp engine"), so upper case only there.
+_PATROL_ABBREVIATIONS = frozenset({"hp", "sp"})
+# A town's fire or rescue service is often named without "department" ("w/ yukon fire.").
+_SERVICE_WORDS = frozenset({"fire", "rescue"})
+_SERVICE_AFTER = frozenset({"department", "dept", "rescue", "ems", "district", "&", "/"})
 _NAME_SUFFIXES = frozenset({"jr", "sr"})
 # Rank abbreviations that are also everyday particles.
 _PARTICLE_RANKS = frozenset({"off"})
@@ -236,6 +242,9 @@ def _full_rules(words: list[str], cap: list[bool], upper: list[bool], know: Name
                 cap[j] = True  # "8594 south martin luther king jr. trail"
             if taken or (i > 0 and words[i - 1][:1].isdigit()):
                 cap[i] = True
+            if taken and low in _PATROL_ABBREVIATIONS:
+                upper[i] = True  # "the mississippi hp", "florida sp": a state's patrol
+        _fire_department(words, i, cap, know)
 
 
 def _town_rules(
@@ -259,7 +268,7 @@ def _town_rules(
     )
     prep = words[i - 1] if i > 0 else ""
     placed = prep in _TOWN_PREPOSITIONS and not (
-        (prep == "of" and (i < 2 or words[i - 2] not in _PLACE_BEFORE_OF))
+        (prep == "of" and not (i >= 2 and _of_a_place(words, i - 2, cap, know)))
         or (prep == "to" and n == 1 and know.is_verb(words[i]))
     )
     closes = after == len(words) or words[after] in _TOWN_CLOSERS or state_length(words, after)
@@ -274,6 +283,43 @@ def _town_rules(
         else:
             for k in range(after + 1, after + 1 + m):
                 cap[k] = True
+
+
+def _of_a_place(words: list[str], j: int, cap: list[bool], know: NameKnowledge) -> bool:
+    """True when "of" after word ``j`` introduces a place: after a direction, "out", a place's
+    kind or "resident" ("north of auburn", "a resident of hope"), and after a person's name
+    ("registered to garry wotring of stonewall."): a capitalised unknown word or a surname
+    that is no ordinary word; "built of stone." and "a man of hope." stay words."""
+    word = words[j]
+    if word in _PLACE_BEFORE_OF:
+        return True
+    if not _alpha(word) or word in STOP_WORDS or know.is_common_word(word):
+        return False
+    return cap[j] or (know.is_surname(word) and not know.is_english(word))
+
+
+def _fire_department(words: list[str], i: int, cap: list[bool], know: NameKnowledge) -> None:
+    """Capitals for a town's fire or rescue service named by the town alone ("w/ yukon fire.",
+    "hastings fire and ems"): the gazetteer must know the town, and a one-word town must be
+    no ordinary word ("structure fire", "brush fire", "forest fire" stay words); "fire" must
+    close the clause or go on to "department" ("shots fire at", "fire hydrant" stay)."""
+    if words[i] not in _SERVICE_WORDS or i == 0:
+        return
+    after = words[i + 1] if i + 1 < len(words) else "."
+    if after not in _TOWN_CLOSERS and after not in _SERVICE_AFTER:
+        return
+    places = us_places()
+    for n in range(min(places.longest, i), 0, -1):
+        start = i - n
+        if places.place_at(words, start) != n:
+            continue
+        if n == 1 and (know.is_common_word(words[start]) or know.is_verb(words[start])):
+            return
+        if start > 0 and words[start - 1] in DETERMINERS and n == 1:
+            return  # "the mobile fire": an ordinary noun phrase
+        for k in range(start, i + 1):
+            cap[k] = cap[k] or _alpha(words[k])
+        return
 
 
 def _initials(words: list[str], j: int) -> int:

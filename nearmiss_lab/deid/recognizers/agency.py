@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
+from nearmiss_lab.deid.recognizers.place import PLACE_NAME_WORD
 
-# "Stone County", "Greer Co.", "Port St. Lucie" (1-4 words, the first a name).
+# "Stone County", "Greer Co.", "Port St. Lucie", "McAlester" (1-4 words, the first a name).
 _ABBREVIATED = r"(?:Co|Cnty|Twp|St|Ft|Mt)\."
-_OWNER = rf"(?:{GUARDED_NAME_WORD}\s+)(?:(?:{GUARDED_NAME_WORD}|{_ABBREVIATED})\s+){{0,3}}"
+_OWNER = rf"(?:{PLACE_NAME_WORD}\s+)(?:(?:{PLACE_NAME_WORD}|{_ABBREVIATED})\s+){{0,3}}"
 _CORE = (
     r"(?i:Police|Sheriff['’]?s?|Marshal['’]?s?|Constable['’]?s?|Public\s+Safety|Corrections|"
     r"Correctional|Highway\s+Patrol|State\s+Patrol|State\s+Police|Park\s+Police|Transit\s+Police|"
@@ -30,7 +30,7 @@ class AgencyRecognizer(LawPatternRecognizer):
     ENTITY = "AGENCY"
     PATTERNS = [
         Pattern("named agency", rf"\b{_OWNER}{_CORE}(?:\s+{_KIND})?\b", 0.8),
-        Pattern("agency of place", rf"\b(?:{_CORE}\s+)?{_KIND}\s+of\s+{GUARDED_NAME_WORD}\s+", 0.5),
+        Pattern("agency of place", rf"\b(?:{_CORE}\s+)?{_KIND}\s+of\s+{PLACE_NAME_WORD}\s+", 0.5),
         Pattern(
             "name PD/SO", rf"\b{_OWNER}(?:PD|P\.D\.|SO|S\.O\.|DPS|FD|F\.D\.|HP|SP)(?![\w])", 0.8
         ),

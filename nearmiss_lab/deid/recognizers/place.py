@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from presidio_analyzer import Pattern
 
-from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD, is_jargon
+from nearmiss_lab.deid.lexicon import GUARDED_NAME_WORD, LOWER, UPPER, is_jargon
 from nearmiss_lab.deid.recognizers.base import LawPatternRecognizer
 from nearmiss_lab.deid.vehicles import is_vehicle_name
 
-_WORDS = rf"(?:{GUARDED_NAME_WORD}\s+){{1,3}}"
+# A place's name word, also with a capital inside it after a short prefix ("McAlester",
+# "McCurtain", "DeKalb", "LaGrange", "DuPage"), which the name word stops at.
+PLACE_NAME_WORD = rf"(?:[{UPPER}][{LOWER}]{{1,2}}[{UPPER}][{LOWER}]{{2,}}|{GUARDED_NAME_WORD})"
+_WORDS = rf"(?:{PLACE_NAME_WORD}\s+){{1,4}}"
 _STATE_NAMES = (
     r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|"
     r"Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|"
@@ -42,12 +45,20 @@ class PlaceRecognizer(LawPatternRecognizer):
         Pattern(
             "county of name",
             rf"\b(?i:county|city|town|village|borough|township|parish|municipality|district|"
-            rf"province|region|commune)\s+of\s+{GUARDED_NAME_WORD}(?:\s+{GUARDED_NAME_WORD}){{0,2}}",
+            rf"province|region|commune)\s+of\s+{PLACE_NAME_WORD}(?:\s+{PLACE_NAME_WORD}){{0,2}}",
             0.7,
+        ),
+        # "near mile marker 255, Durant.", "past the 276 mile marker, Idabel. Helen": a
+        # highway's marker, then the town it is in, closing the clause.
+        Pattern(
+            "mile marker, town",
+            r"\b(?i:mile\s*(?:marker|post)|milepost|mm)(?:\s+\d+(?:\.\d+)?)?,\s+"
+            rf"(?P<value>{PLACE_NAME_WORD}(?:\s+{PLACE_NAME_WORD}){{0,2}})(?=\s*[.,;:]|\s*$)",
+            0.6,
         ),
         Pattern(
             "city, state",
-            rf"\b(?P<value>(?:{GUARDED_NAME_WORD}\s+){{0,2}}{GUARDED_NAME_WORD}),\s+"
+            rf"\b(?P<value>(?:{PLACE_NAME_WORD}\s+){{0,2}}{PLACE_NAME_WORD}),\s+"
             rf"(?:{_STATE_NAMES}|{_STATE_CODES})(?=\W|$)",
             0.7,
         ),
