@@ -60,6 +60,11 @@ MUST_REDACT = [
         ["durant"],
         ["until the scene was safe"],
     ),
+    (
+        "the driver was hurt, so tulsa ems arrived and took him to the hospital right away.",
+        ["tulsa"],
+        ["took him to the hospital"],
+    ),
     # Place names with a capital inside them, before an agency or county word.
     ("He was released to the McKinney PD on a hold.", ["McKinney", "PD"], ["on a hold"]),
     ("He was released to the LaGrange Police Dept. on a hold.", ["LaGrange", "Dept"], []),
@@ -132,6 +137,7 @@ MUST_KEEP = [
         "we were sent to a structure fire. the suspect set a brush fire and shots fire at us.",
         ["structure", "brush", "shots"],
     ),
+    ("we called ems and the medics came fast. the ems crew took him in.", ["ems"]),
     (
         "it was a car fire. the mobile fire crew arrived late and we all stood back.",
         ["car", "mobile"],

@@ -80,9 +80,13 @@ _AGENCY_ABBREVIATIONS = frozenset({"pd", "sd", "fd", "dps"})
 # Highway and state patrol: agency words after a name ("florida hp"), and also "horsepower"
 # ("a 300 hp engine"), so upper case only there.
 _PATROL_ABBREVIATIONS = frozenset({"hp", "sp"})
-# A town's fire or rescue service is often named without "department" ("w/ yukon fire.").
-_SERVICE_WORDS = frozenset({"fire", "rescue"})
-_SERVICE_AFTER = frozenset({"department", "dept", "rescue", "ems", "district", "&", "/"})
+# A town's fire, rescue or ambulance service is often named without "department" ("w/ yukon
+# fire.", "muskogee ems arrived").
+_SERVICE_WORDS = frozenset({"fire", "rescue", "ems"})
+_SERVICE_AFTER = frozenset(
+    """department dept rescue ems district & / until on at for to with then so arrived
+    responded assisted""".split()
+)
 _NAME_SUFFIXES = frozenset({"jr", "sr"})
 # Rank abbreviations that are also everyday particles.
 _PARTICLE_RANKS = frozenset({"off"})
@@ -299,10 +303,11 @@ def _of_a_place(words: list[str], j: int, cap: list[bool], know: NameKnowledge) 
 
 
 def _fire_department(words: list[str], i: int, cap: list[bool], know: NameKnowledge) -> None:
-    """Capitals for a town's fire or rescue service named by the town alone ("w/ yukon fire.",
-    "hastings fire and ems"): the gazetteer must know the town, and a one-word town must be
-    no ordinary word ("structure fire", "brush fire", "forest fire" stay words); "fire" must
-    close the clause or go on to "department" ("shots fire at", "fire hydrant" stay)."""
+    """Capitals for a town's fire, rescue or EMS service named by the town alone ("w/ yukon fire.",
+    "hastings fire and ems", "tulsa fire responded"): the gazetteer must know the town, a
+    one-word town must be no ordinary word, verb or noun after a determiner ("structure fire",
+    "shots fire", "returned fire", "the sedan fire" stay words), and "fire" must close the
+    clause or go on with a clause word, an action or "department" ("tulsa fire hydrant")."""
     if words[i] not in _SERVICE_WORDS or i == 0:
         return
     after = words[i + 1] if i + 1 < len(words) else "."
