@@ -16,7 +16,9 @@ _ORDINAL = r"\d{1,3}(?i:st|nd|rd|th)"
 _ROAD = rf"(?:{_DIR}(?:(?:{NAME_WORD}|{_ORDINAL}|\d+)\s+){{0,3}}(?:{NAME_WORD}|{_ORDINAL}))"
 _ROAD_SUFFIXED = rf"(?:{_DIR}(?:(?:{NAME_WORD}|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}}{STREET_SUFFIX})"
 _HIGHWAY = r"(?:(?:I|US|SR|CR|Hwy|Highway|Route|Rte|State\s+Route|County\s+Road)[- ]?\d{1,4})"
-_AND = r"\s*(?:and|&|/|@|at|x)\s*"
+# "Hwy 3 at Mile Marker 115.7", "I-20 at MM 204": a marker or an exit on a road is no
+# second road (the highway recognizer takes its number).
+_AND = r"\s*(?:and|&|/|@|at|x)\s*(?!(?i:mile|mm|mp|milepost|exit)\b)"
 
 
 class IntersectionRecognizer(LawPatternRecognizer):

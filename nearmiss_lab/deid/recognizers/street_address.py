@@ -72,7 +72,9 @@ class StreetAddressRecognizer(LawPatternRecognizer):
         ),
         Pattern(
             "named street",
-            rf"\b(?:{DIRECTION_BEFORE}\s+)?(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
+            # "NB County Road 2830": a direction of travel is no word of the street's name.
+            rf"\b(?:{DIRECTION_BEFORE}\s+)?(?![NSEW]B\b)"
+            rf"(?:{NAME_WORD}|\d{{1,3}}(?i:st|nd|rd|th))\s+"
             rf"(?:{NAME_WORD}\s+){{0,2}}(?:{_NAME_SUFFIX}\s+)?{STREET_SUFFIX}(?:\s+{_DIRECTION}\b)?",
             0.6,
         ),
