@@ -1,6 +1,6 @@
 """Ages, agency names and towns in the shapes police reports write them: an age in brackets
 after a date of birth, a state's patrol abbreviated ("the MISSISSIPPI HP"), a town's fire
-service named by the town alone ("w/ warren fire."), place names with a capital inside them
+service named by the town alone ("w/ muskogee fire."), place names with a capital inside them
 ("McAlester PD", "DeKalb County"), a person "of" a town in ALL-CAPS text, and the town after
 a highway's mile marker. Each case runs the whole de-identifier on one record (recognizers,
 re-casing, propagation, overlaps); the texts are made up here.
