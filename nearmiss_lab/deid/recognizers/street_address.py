@@ -59,7 +59,8 @@ class StreetAddressRecognizer(LawPatternRecognizer):
     PATTERNS = [
         Pattern(
             "house number street",
-            rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?\s+(?:{DIRECTION_BEFORE}\s+)?"
+            # "1420 1/2 Main Street": the half number of a lot split in two.
+            rf"\b\d{{1,6}}[A-Z]?(?:-\d{{1,4}})?(?:\s+1/2)?\s+(?:{DIRECTION_BEFORE}\s+)?"
             rf"{_STREET_NAME}{STREET_SUFFIX}"
             rf"(?:\s+{_DIRECTION}\b)?{_UNIT}",
             0.85,
