@@ -15,6 +15,7 @@ from nearmiss_lab.deid.context import (
     grow_parentheticals,
 )
 from nearmiss_lab.deid.engine import BATCH_SIZE, DeidEngine
+from nearmiss_lab.deid.person_shapes import extend_names, person_shapes
 from nearmiss_lab.deid.propagate import propagate
 from nearmiss_lab.deid.spans import resolve_overlaps
 from nearmiss_lab.deid.truecase import case_is_uninformative, truecase
@@ -71,12 +72,20 @@ def detect_records(
     raw = engine.analyze_texts(texts, batch_size=batch_size)
     per_record: list[dict[str, list[Detection]]] = [{} for _ in records]
     for (i, field), found in zip(keys, raw, strict=True):
-        per_record[i][field] = found
+        text = records[i][field] or ""
+        per_record[i][field] = person_shapes(text, found, engine.names, field in caseless[i])
     common = engine.is_common_word
     out = []
     for record, detections, flat in zip(records, per_record, caseless, strict=True):
         fields = {f: (t or "") for f, t in record.items()}
-        spread = propagate(fields, detections, common, is_word=engine.names.is_word, caseless=flat)
+        spread = propagate(
+            fields,
+            detections,
+            common,
+            is_word=engine.names.is_word,
+            caseless=flat,
+            is_first_name=engine.names.is_first_name,
+        )
         resolved = {}
         for f, text in fields.items():
             listed = complete_name_lists(
@@ -85,6 +94,9 @@ def detect_records(
                 caseless=f in flat,
                 know=engine.names,
             )
+            # Names found by propagation or in a list grow too ("Lane's name" makes "Lane
+            # English" a name; "L. Kline, and C. Warden").
+            listed = extend_names(text, listed, engine.names, f in flat)
             resolved[f] = resolve_overlaps(
                 text, grow_names(text, grow_parentheticals(text, listed))
             )

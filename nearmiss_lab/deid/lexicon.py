@@ -176,8 +176,10 @@ STOP_WORDS = frozenset(
 
 # Stop words that are also US surnames ("Mary Still", "Sgt. Heard"): capitalised in the
 # middle of a sentence after a first name or a rank they are the surname, not the word
-# (Do, An, So and Her are Vietnamese, Korean and Hmong surnames).
-SURNAME_STOP_WORDS = frozenset("still just heard said near later while both do an so her".split())
+# (Do, An, So, Her, To and Too are Vietnamese, Korean, Hmong and Chinese surnames).
+SURNAME_STOP_WORDS = frozenset(
+    "still just heard said near later while both do an so her to too".split()
+)
 
 UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"  # Latin capitals, with accents (Šárka, Łukasz)
 LOWER = "a-zß-öø-ÿā-žʼ"  # Latin small letters

@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from nearmiss_lab.deid.lexicon import ACRONYMS, DETERMINERS, NAME_VERBS, ROLES, STOP_WORDS, is_rank
+from nearmiss_lab.deid.spans import NER_SOURCES
 from nearmiss_lab.deid.types import Detection
 
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;\n]\s*|[\"“(]\s*)$")
 SOURCE = "propagation"
+_RANK_SOURCE = "RankNameRecognizer"
 PERSON_SCORE = 0.7
 EXACT_SCORE = 0.6
 
@@ -115,14 +117,24 @@ _WORD_BEFORE = re.compile(r"([^\W\d_][\w'’]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"[ \t]*([^\W\d_][\w'’]*)")
 
 
+# "West and I ended up ...", "between me and gibson": a word paired with the writer.
+_WITH_WRITER_AFTER = re.compile(r"[ \t]+(?:and|&)[ \t]+(?:I|i|me)\b")
+_WITH_WRITER_BEFORE = re.compile(r"\b(?:I|i|me)[ \t]+(?:and|&)[ \t]+$")
+
+
 def _in_name_slot(text: str, start: int, end: int) -> bool:
     """True where a word stands as a person does: not after a determiner ("the young"), and
-    after a rank, a role noun or "by", or before a verb people do ("young had")."""
+    after a rank, a role noun or "by", before a verb people do ("young had"), or paired with
+    the writer ("West and I", "me and gibson")."""
     before = _WORD_BEFORE.search(text, max(0, start - 40), start)
     prev = before.group(1).lower() if before else ""
     if prev in DETERMINERS:
         return False
     if prev and (is_rank(prev) or prev in _ROLES or prev in ("by", "told", "asked")):
+        return True
+    if _WITH_WRITER_AFTER.match(text, end) or _WITH_WRITER_BEFORE.search(
+        text, max(0, start - 12), start
+    ):
         return True
     after = _WORD_AFTER.match(text, end)
     return after is not None and after.group(1).lower() in NAME_VERBS
@@ -150,6 +162,76 @@ def _other_case_is_name(
     return not (before and before.group(1).lower() in DETERMINERS)
 
 
+_INITIAL_TOKEN = re.compile(r"[^\W\d_]\.")
+_SURFACE_TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?|,")
+
+
+def _surnames_of(
+    surface: str,
+    source: str,
+    is_first_name: Callable[[str], bool] | None,
+    is_common_word: Callable[[str], bool] | None,
+) -> set[str]:
+    """Lower-cased words of a found name that make it a person for sure: a surname after an
+    initial or a first name that is no English word ("D. Webb", "Jon Mallon", both words),
+    a surname before a comma and a first name ("Work, Cyrus", both), or the name after a
+    rank ("Corporal Gibson"). A capitalised run taken for a name ("Grant Child", where
+    "grant" is a verb) anchors nothing."""
+    if source == _RANK_SOURCE:
+        return {w.lower() for w in _NAME_TOKEN.findall(surface) if not is_rank(w)}
+    if is_first_name is None or is_common_word is None:
+        return set()
+    tokens = [
+        t if _INITIAL_TOKEN.fullmatch(t) else t.rstrip(".") for t in _SURFACE_TOKEN.findall(surface)
+    ]
+
+    def first(word: str) -> bool:
+        return is_first_name(word) and not is_common_word(word)
+
+    out = set()
+    for i, word in enumerate(tokens):
+        if word == "," or _INITIAL_TOKEN.fullmatch(word):
+            continue
+        prev = tokens[i - 1] if i else ""
+        after = tokens[i + 2] if i + 2 < len(tokens) and tokens[i + 1] == "," else ""
+        if _INITIAL_TOKEN.fullmatch(prev):
+            out.add(word.lower())
+        elif prev and prev != "," and first(prev):
+            out.update((prev.lower(), word.lower()))
+        elif after and first(after):
+            out.update((word.lower(), after.lower()))
+    return out
+
+
+def _lower_case_words(
+    surface: str,
+    is_common_word: Callable[[str], bool],
+    name_words: list[str],
+    guarded: set[str],
+    anchored: set[str],
+) -> None:
+    """The lower-case words of a whole found name ("block, philip", "ima williams"), which
+    :func:`person_name_words` leaves out: a word that is no ordinary English word spreads
+    like any name word, an ordinary one ("block") only where a person stands."""
+    for match in _NAME_TOKEN.finditer(surface):
+        word = match.group().rstrip("'’-")
+        low = word.lower()
+        if (
+            len(word) < 3
+            or not word.islower()
+            or low in STOP_WORDS
+            or low in _ROLES
+            or low in ACRONYMS
+            or is_rank(word)
+        ):
+            continue
+        if is_common_word(word):
+            guarded.update((word, word.capitalize(), word.upper()))
+        else:
+            name_words.append(word)
+            anchored.add(low)
+
+
 def propagate(
     texts: Mapping[str, str],
     detections: Mapping[str, Sequence[Detection]],
@@ -157,6 +239,7 @@ def propagate(
     *,
     is_word: Callable[[str], bool] | None = None,
     caseless: Collection[str] = (),
+    is_first_name: Callable[[str], bool] | None = None,
 ) -> dict[str, list[Detection]]:
     """Add a detection for every further mention of an identifier found in the record.
 
@@ -177,6 +260,10 @@ def propagate(
     caseless : collection of str
         Fields that were re-cased from ALL-CAPS or capital-less text (where a lower-case
         copy of a name says nothing about it).
+    is_first_name : callable, optional
+        True for a census first name. With it, a surname found after a first name or an
+        initial ("Diana Monroe") also spreads to lower-case mentions in fields with
+        informative capitals ("drifted to monroe") unless it is an ordinary English word.
 
     Returns
     -------
@@ -185,18 +272,32 @@ def propagate(
     """
     name_words: list[str] = []
     guarded: set[str] = set()
+    anchored: set[str] = set()
     exact: dict[str, tuple[str, str]] = {}
     for field, found in detections.items():
         text = texts[field]
         for d in found:
             surface = text[d.start : d.end]
             if d.entity_type == "PERSON":
-                for word in person_name_words(surface):
+                words = person_name_words(surface)
+                whole = len(_NAME_TOKEN.findall(surface)) > 1 or d.source == _RANK_SOURCE
+                anchored.update(_surnames_of(surface, d.source, is_first_name, is_common_word))
+                for word in words:
                     name_words.append(word)
                     if len(word) > 2:
                         name_words.append(word.upper())
                 for word in guarded_surnames(surface):
                     guarded.update((word, word.upper()))
+                if (
+                    whole
+                    and surface.islower()
+                    and d.source not in NER_SOURCES
+                    and is_common_word is not None
+                ):
+                    # A name written without capitals and found by a rule with census
+                    # evidence ("block, philip", "ima williams"); the statistical NER's
+                    # lower-case guesses ("lub służby w organach") do not spread.
+                    _lower_case_words(surface, is_common_word, name_words, guarded, anchored)
             else:
                 stripped = surface.strip()
                 if len(stripped) >= 3 and stripped.lower() not in STOP_WORDS:
@@ -228,6 +329,10 @@ def propagate(
                 if is_common_word is None or len(word) < 3:
                     continue
                 strict = None if field in caseless else is_word
+                if word.lower() in anchored and not is_common_word(word):
+                    # "drifted to monroe" after "Diana Monroe": a lower-case copy of a whole
+                    # name's word that is no ordinary English word is the person.
+                    strict = None
                 if not _other_case_is_name(text, start, end, is_common_word, strict):
                     continue
             elif (

@@ -18,6 +18,7 @@ from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerR
 from nearmiss_lab.deid.lexicon import (
     NOT_NAMES,
     PLACE_WORDS,
+    PLURAL_RANKS,
     ROLES,
     STOP_WORDS,
     SURNAME_STOP_WORDS,
@@ -33,8 +34,24 @@ PERSON_VERBS = frozenset(
     got went came left refused agreed pulled pushed grabbed struck hit punched kicked tried
     wanted saw heard knew thought turned drove arrived approached reached""".split()
 )
+# Verbs of speech: after a sentence-initial surname that is also a word ("Rooks asked"),
+# only a person does them.
+SPEECH_VERBS = frozenset("said says stated told asked yelled shouted replied advised".split())
 _ROLE_WORDS = frozenset(ROLES)
 _SENTENCE_END = {".", "!", "?", ":", ";", '"', "“", "”", "(", "-", "—"}
+
+
+_PLURAL_RANKS = frozenset(w.lower() for w in PLURAL_RANKS)
+
+
+def _is_plural_role(low: str) -> bool:
+    """"neighbors", "deputies", "witnesses": people by role, not by name."""
+    if low in _PLURAL_RANKS:
+        return True
+    return any(
+        low.endswith(suffix) and low[: -len(suffix)] + repl in _ROLE_WORDS
+        for suffix, repl in (("s", ""), ("es", ""), ("ies", "y"))
+    )
 
 
 def _is_capitalised(word: str) -> bool:
@@ -110,12 +127,28 @@ class KnownNameRecognizer(EntityRecognizer):
             if len(word) < 2 or not _is_capitalised(word):
                 continue
             low = word.lower()
+            nxt = doc[i + 1] if i + 1 < n else None
+            after = doc[i + 2] if i + 2 < n else None
+            if (
+                word.isupper()
+                and len(word) > 1
+                and nxt is not None
+                and after is not None
+                and nxt.text == ","
+                and after.text[:1].isupper()
+                and after.text[1:].islower()
+                and know.is_first_name(after.text)
+                and know.is_surname(word)
+            ):
+                # "LAKE, Ruben", "WHITE, Emmanuel": a surname in capitals before a first name
+                # in mixed case is the records convention, even for a place or stop word.
+                add(tok.idx, after.idx + len(after.text), self.SCORE_PAIR)
+                continue
             if low in PLACE_WORDS or low in STOP_WORDS or low in _ROLE_WORDS or is_jargon(low):
                 continue
             if is_rank_word(word):
                 continue  # "Sgt Martinez": the rank stays readable, the name is the next word
             initial = self._sentence_initial(doc, i)
-            nxt = doc[i + 1] if i + 1 < n else None
             pair = (
                 nxt is not None
                 and not tok.whitespace_.count("\n")
@@ -157,7 +190,6 @@ class KnownNameRecognizer(EntityRecognizer):
             if low in NOT_NAMES:
                 continue
             # "DANIELS, ROBERT" / "Daniels, Robert": surname, comma, first name.
-            after = doc[i + 2] if i + 2 < n else None
             if (
                 nxt is not None
                 and after is not None
@@ -183,6 +215,18 @@ class KnownNameRecognizer(EntityRecognizer):
             if low in _ROLE_WORDS:
                 continue  # "Driver [PERSON-1] ...": a role noun introduces a name
             english = know.is_english(word)
+            if (
+                initial
+                and english
+                and nxt is not None
+                and nxt.text in SPEECH_VERBS
+                and know.is_surname(word)
+                and not word.isupper()
+                and not _is_plural_role(low)
+            ):
+                # "Rooks asked me to write this up": a census surname that says or asks.
+                add(tok.idx, tok.idx + len(word), self.SCORE_WORD)
+                continue
             if initial and english:
                 continue  # "Will you..." / "Young officers..." at a sentence start
             if english and nxt is not None and (nxt.text[:1].isdigit() or nxt.text in "[#"):
