@@ -204,3 +204,10 @@ def test_a_sentence_initial_surname_that_speaks_is_a_person(engine):
     assert "Rooks" in found
     text = "Witnesses said it was fast. Neighbors said it was loud. Deputies said so."
     assert _kept(engine, text) == text
+
+
+def test_an_ordinary_word_after_a_rank_is_the_name_when_a_past_tense_verb_follows(engine):
+    # Re-cased ALL-CAPS text: "cable" is an English word and a census surname.
+    assert "CABLE" in _people(engine, "IT WAS A SETUP. DISPATCHER CABLE HANDLED THE RADIO.")
+    text = "IT WAS A SETUP. THE TOW CABLE SNAPPED AND THE DISPATCHER RADIO FAILED."
+    assert _kept(engine, text) == text

@@ -350,6 +350,17 @@ def _ends_name(words: list[str], j: int) -> bool:
     return j + 1 == len(words) or words[j + 1] in _AFTER_NAME or words[j + 1] in NAME_VERBS
 
 
+def _past_tense_after(words: list[str], j: int, know: NameKnowledge) -> bool:
+    """True when a past-tense verb follows word ``j`` ("dispatcher cable handled the radio"):
+    after a rank, the word before it is the one who did it."""
+    if j + 1 >= len(words) or words[j] in _NOT_AFTER_RANK or is_rank(words[j]):
+        return False
+    nxt = words[j + 1]
+    if not (nxt.endswith("ed") and len(nxt) > 4):
+        return False
+    return any(know.is_verb(stem) for stem in (nxt[:-1], nxt[:-2], nxt[:-3]))
+
+
 def _name_slot(words: list[str], i: int, common: bool = False) -> bool:
     """True where a word stands as a person would: no determiner before it and a verb people
     do after it ("i misunderstood what john yelled", "by then mason was gone"). An ordinary
@@ -448,14 +459,22 @@ def _cue_rules(words: list[str], cap: list[bool], know: NameKnowledge, *, strict
                 for m in (j, *range(j + 1, end + 1, 2)):
                     cap[m] = True
                 continue
-            if know.is_common_word(words[j]) and not (low in _HONORIFICS or _ends_name(words, j)):
+            if know.is_common_word(words[j]) and not (
+                low in _HONORIFICS
+                or _ends_name(words, j)
+                or (rank and _past_tense_after(words, j, know))
+            ):
                 continue  # "the suspect ran off": an ordinary word that goes on as a verb
             if (
                 namelike(words[j])
                 or (
                     rank
                     and know.is_surname(words[j])
-                    and (not know.is_common_word(words[j]) or _ends_name(words, j))
+                    and (
+                        not know.is_common_word(words[j])
+                        or _ends_name(words, j)
+                        or _past_tense_after(words, j, know)
+                    )
                 )
                 # "mrs. young": an honorific is followed by a name, whatever else it means
                 or (low in _HONORIFICS and know.is_name(words[j]))
