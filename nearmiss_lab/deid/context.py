@@ -21,8 +21,10 @@ from nearmiss_lab.deid.lexicon import (
     DETERMINERS,
     NAME_VERBS,
     NOT_NAMES,
+    PLURAL_RANK_RE,
     ROLES,
     STOP_WORDS,
+    SURNAME_STOP_WORDS,
     UPPER,
     is_jargon,
     is_rank,
@@ -30,6 +32,7 @@ from nearmiss_lab.deid.lexicon import (
 )
 from nearmiss_lab.deid.names import POLICE_NOUNS, NameKnowledge
 from nearmiss_lab.deid.places import us_places
+from nearmiss_lab.deid.recognizers.street_address import UNIT_DESIGNATOR, UNIT_NUMBER
 from nearmiss_lab.deid.types import Detection
 from nearmiss_lab.deid.vehicles import is_vehicle_name
 
@@ -154,9 +157,23 @@ def keep_ner_detection(text: str, d: Detection) -> bool:
 _PARTICLES = "de du des la le les van von der den del della da do dos di ul u ter ten"
 _ADDRESS_PART = re.compile(
     r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{1,6}(?:-\d{1,4})?[A-Za-z]?"
-    r"|(?i:apt|apartment|suite|ste|unit|box|po|floor|fl)\.?\s*#?\s*(?:[\w-]*\d[\w-]*|[^\W\d_]\b)"
+    rf"|(?:{UNIT_DESIGNATOR}|(?i:box|po))\.?[ \t]*#?[ \t]*{UNIT_NUMBER}"
     r"|#[ \t]?\w[\w-]{0,5}"
     r"|[^\W\d_][\w'’.-]*)"
+)
+_UNIT_PART = re.compile(rf"{UNIT_DESIGNATOR}\.?[ \t]*#?[ \t]*{UNIT_NUMBER}")
+# "2310 Hwy 9 east, lot 4": a direction after a route number, before a unit, is part of the
+# address in any case (re-cased reports leave it small).
+_DIRECTION_BEFORE_UNIT = re.compile(
+    rf"(?i:north|south|east|west)[ \t]*,?[ \t]*(?:{UNIT_DESIGNATOR}\.?[ \t]*#?|#)"
+    rf"[ \t]*{UNIT_NUMBER}"
+)
+# A house number before an address: "5100 Quadra 104", and the grid numbers of rural
+# Wisconsin and Illinois addresses ("N1234 County Road K", "W5678 Hwy 12").
+_HOUSE_NUMBER = re.compile(r"\d[\w'’.-]*|[NSEW]\d{3,6}")
+_ROUTE_START = re.compile(
+    r"(?i:I|IH|US|SR|CR|C\.R\.|Hwy\.?|Highway|Route|Rte\.?|Rt\.?|Interstate|FM|Loop|Spur|"
+    r"(?:State|County)[ \t]+(?:Route|Road|Rd\.?|Highway|Hwy\.?))[- \t]?\d"
 )
 _GAP = re.compile(r"[ \t]*(?:[,>\-]\s*|\n[ \t>]*|[ \t]+)?")
 _ADDRESS_TYPES = frozenset({"ADDRESS"})
@@ -173,6 +190,8 @@ def _is_address_word(word: str, know: NameKnowledge | None = None) -> bool:
     word that is no ordinary English word ("drive, eagle", "st. & pine tree road, quapaw")."""
     if word[:1].isdigit() or word[:1] == "#":
         return True  # a house number, a postcode, a unit ("County Road 3509 #6")
+    if _UNIT_PART.fullmatch(word):
+        return True  # a unit in any case: "16500 CR 2793, lot 17", "County Rd. 4023, unit 194"
     low = word.lower().rstrip(".")
     if low in _PARTICLES.split():
         return True
@@ -183,6 +202,31 @@ def _is_address_word(word: str, know: NameKnowledge | None = None) -> bool:
         bare = word.rstrip(".")
         return know is not None and bare.isalpha() and not know.is_common_word(bare)
     return True
+
+
+_NEXT_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
+
+
+def _goes_on_after_dot(text: str, end: int, part: re.Match[str]) -> bool:
+    """Whether an address whose last word ends in a dot goes on with ``part``: after an
+    abbreviation ("St.", "Rd.", "N.") with a number, a unit or a town the gazetteer knows
+    ("1420 Main St. Irondale, AL"); not with another word ("Airport Pkwy. R/O foot-chased",
+    "Stage Coach St. Call came out"), nor after a whole word's dot ("Jackson Road. Looking")."""
+    last = re.search(r"\S+$", text[max(0, end - 16) : end])
+    word = last.group().lower() if last else ""
+    if word not in _ABBREVIATIONS and len(word) > 2:
+        return False
+    value = part.group()
+    if value[:1].isdigit() or _UNIT_PART.fullmatch(value):
+        return True
+    return us_places().place_end(text, part.start()) is not None
+
+
+def _unit_acts(text: str, end: int) -> bool:
+    """Whether the word after a unit designator and its number is a verb people (and patrol
+    units) do: then the unit is a car on the call, not a part of the address."""
+    nxt = _NEXT_WORD.match(text, end)
+    return nxt is not None and nxt.group(1).lower() in NAME_VERBS
 
 
 # What closes a clause after a word: the town of "8035 birch pike, stonewall." ends it.
@@ -226,15 +270,38 @@ _AFTER_TOWN = re.compile(
 )
 
 
-def _gazetteer_town_after_address(text: str, end: int) -> tuple[int, int] | None:
-    """The span of a known town after an address's ``end`` and a comma (re-cased text only)."""
+def _gazetteer_town_after_address(
+    text: str, end: int, capitalised: bool = False
+) -> tuple[int, int] | None:
+    """The span of a known town after an address's ``end`` and a comma; in a report with
+    informative case (``capitalised``) only a capitalised one ("the 276 mile marker,
+    Idabel."), which the growth over address words cannot reach past "mile marker"."""
     comma = _COMMA_AFTER_ADDRESS.match(text, end)
-    if comma is None:
+    if comma is None or capitalised and not text[comma.end() : comma.end() + 1].isupper():
         return None
     town_end = us_places().place_end(text, comma.end())
     if town_end is None or _AFTER_TOWN.match(text, town_end) is None:
         return None
     return comma.end(), town_end
+
+
+def _caseless_town_end(text: str, town: re.Match[str], know: NameKnowledge | None) -> int:
+    """Where the town after "in" ends. In a capital-less report a second word that is an
+    ordinary word belongs to the sentence unless the gazetteer knows the pair ("the hickory
+    apartments in mcloud waiting for", "mile marker 101 in noble waiting", but "in broken
+    arrow where"): then the first word alone is the town when the gazetteer knows it or it
+    is no ordinary word; otherwise both words go (recall first)."""
+    words = list(re.finditer(r"\S+", town.group("town")))
+    if know is None or len(words) < 2 or not know.is_common_word(words[1].group()):
+        return town.end("town")
+    places = us_places()
+    start = town.start("town")
+    if places.place_end(text, start) == town.end("town"):
+        return town.end("town")
+    first_end = start + words[0].end()
+    if places.place_end(text, start) == first_end or not know.is_common_word(words[0].group()):
+        return first_end
+    return town.end("town")
 
 
 def _is_town_word(word: str) -> bool:
@@ -278,15 +345,28 @@ def grow_addresses(
         ):
             # "3670 water road in broken arrow where", "county road 4566 in auburn.": an
             # address in its town, ordinary words or not.
+            town_end = _caseless_town_end(text, town, know)
             out.append(
-                Detection(
-                    town.start("town"), town.end("town"), "LOCATION", d.score, "address-growth"
-                )
+                Detection(town.start("town"), town_end, "LOCATION", d.score, "address-growth")
             )
-        if know is not None:
-            known = _gazetteer_town_after_address(text, d.end)
-            if known:
-                out.append(Detection(*known, "LOCATION", d.score, "address-growth"))
+        known = _gazetteer_town_after_address(text, d.end, capitalised=know is None)
+        if known:
+            out.append(Detection(*known, "LOCATION", d.score, "address-growth"))
+        start = d.start
+        floor = max(0, d.start - MAX_GROWTH)
+        while start > floor:
+            m = re.search(r"([\w'’.-]+)([ \t]*,?[ \t]*\n?[ \t>]*)$", text[floor:start])
+            if not m or not m.group(2) and start != d.start:
+                break
+            word = m.group(1)
+            if "\n" in m.group(2) or not _HOUSE_NUMBER.fullmatch(word):
+                # Leftwards only house numbers are taken ("5100 Quadra 104"): a capitalised
+                # word before an address is as often a name as a place.
+                break
+            start = floor + m.start(1)
+        # A unit after an address is its flat or lot ("11668 cr 2864, unit 54", "Koskikatu 25
+        # Apt. 864"); after a bare numbered road ("I-40 West, Unit 4 followed") it is a car.
+        housed = _ROUTE_START.match(text, start) is None
         end = d.end
         limit = min(len(text), d.end + MAX_GROWTH)
         lines = 0
@@ -302,29 +382,23 @@ def grow_addresses(
                 break
             if part.group().startswith("#") and text[end - 1] in ".;:":
                 break  # "Main Street. #2 on the list": a new sentence, not a unit
+            if text[end - 1] == "." and not _goes_on_after_dot(text, end, part):
+                break  # "the 6000 blk of Jackson Road. Looking back": a new sentence
+            if _UNIT_PART.fullmatch(part.group()) and (
+                not housed or _unit_acts(text, part.end())
+            ):
+                break  # "1420 Sawmill Rd, unit 12 arrived": a patrol unit, not an apartment
             if not _is_address_word(part.group(), know) and not (
                 end == d.end
                 and gap is not None
                 and "," in gap.group()
                 and _is_town_after_address(text, part.group(), part.end(), know)
-            ):
+            ) and not (housed and _DIRECTION_BEFORE_UNIT.match(text, nxt)):
                 break
             end = part.end()
             word = part.group()
             if word.endswith(".") and word.lower() not in _ABBREVIATIONS and len(word) > 2:
                 break  # "AL." ends the sentence: what follows is not the address
-        start = d.start
-        floor = max(0, d.start - MAX_GROWTH)
-        while start > floor:
-            m = re.search(r"([\w'’.-]+)([ \t]*,?[ \t]*\n?[ \t>]*)$", text[floor:start])
-            if not m or not m.group(2) and start != d.start:
-                break
-            word = m.group(1)
-            if "\n" in m.group(2) or not _is_address_word(word) or not word[:1].isdigit():
-                # Leftwards only house numbers are taken ("5100 Quadra 104"): a capitalised
-                # word before an address is as often a name as a place.
-                break
-            start = floor + m.start(1)
         if start < d.start or end > d.end:
             out.append(Detection(start, end, d.entity_type, d.score, "address-growth"))
     return out
@@ -343,12 +417,20 @@ _ROLE_WORDS_LIST = frozenset(w.lower() for w in ROLES)
 
 
 def _list_item(
-    text: str, start: int, end: int, caseless: bool, know: NameKnowledge | None, cut: bool = False
+    text: str,
+    start: int,
+    end: int,
+    caseless: bool,
+    know: NameKnowledge | None,
+    cut: bool = False,
+    of_names: bool = False,
 ) -> tuple[int, int] | None:
     """The name part of a candidate list item, or None when it is not a name.
 
     Two-word candidates fall back to one word on the side away from the list ("Lee
-    arrived" -> "Lee"); initials belong to the item ("k. brennan").
+    arrived" -> "Lee"); initials belong to the item ("k. brennan"). In a list known to be
+    of names (``of_names``: two items already are, or a plural rank leads it) any census
+    name is an item, ordinary word or not ("R. Jackson, E. Shannon, and Crane").
     """
     tokens = list(re.finditer(r"[^\W\d_][\w'’-]*\.?", text[start:end]))
     words = [t for t in tokens if not re.fullmatch(r"[^\W\d_]\.", t.group())]
@@ -357,8 +439,15 @@ def _list_item(
 
     def ok(word: str) -> bool:
         low = word.lower()
+        if not caseless and low in SURNAME_STOP_WORDS and word[1:].islower() and word[0].isupper():
+            return True  # "O'Connor, Hetz, and Too arrived": a stop word capitalised mid-list
         if low in STOP_WORDS or is_rank(word) or low in _ROLE_WORDS_LIST or is_jargon(word):
             return False
+        if of_names and know is not None and low not in DETERMINERS and (
+            caseless or word[:1].isupper()
+        ):
+            if know.is_name(word) or not know.is_word(word):
+                return True
         if word[:1].isupper():
             # A word cut from a longer item ("Dispatch told") must look like a name.
             return not cut or know is None or know.is_name(word) or not know.is_english(word)
@@ -393,20 +482,26 @@ def complete_name_lists(
     out = list(detections)
     covered = {(d.start, d.end) for d in detections}
     for d in people:
+        # "officers garay-meador, hammers and bock": a plural rank says the list is of names.
+        led = _PLURAL_RANK_BEFORE.search(text, max(0, d.start - 50), d.start) is not None
         for direction in (1, -1):
             pos_start, pos_end = d.start, d.end
+            items = 1
             for _ in range(8):
                 found = None
+                of_names = direction == 1 and (led or items >= 2 or _found_before(text, d, people))
                 if direction == 1:
                     sep = _LIST_SEP.match(text, pos_end)
                     item = _LIST_ITEM_AFTER.match(text, sep.end()) if sep else None
                     if item:
                         s, e = item.span()
-                        found = _list_item(text, s, e, caseless, know)
+                        found = _list_item(text, s, e, caseless, know, of_names=of_names)
                         if found is None and " " in item.group().strip():
                             one = re.match(rf"{_INITIALS}{_ITEM_WORD}", text[s:e])
                             if one:
-                                found = _list_item(text, s, s + one.end(), caseless, know, True)
+                                found = _list_item(
+                                    text, s, s + one.end(), caseless, know, True, of_names
+                                )
                 else:
                     base = max(0, pos_start - 60)
                     m = _LIST_ITEM_BEFORE.search(text[base:pos_start])
@@ -424,7 +519,20 @@ def complete_name_lists(
                     out.append(Detection(s, e, "PERSON", 0.5, "name-list"))
                     covered.add((s, e))
                 pos_start, pos_end = s, e
+                items += 1
     return out
+
+
+# (A found name may still lack its initials and the first half of a hyphenated name here.)
+_NAME_HEAD = r"(?:[^\W\d_]\.[ \t]?)*(?:[^\W\d_][\w'’]*-)?"
+_PLURAL_RANK_BEFORE = re.compile(rf"\b{PLURAL_RANK_RE}[ \t]+{_NAME_HEAD}$")
+_ITEM_SEP_BEFORE = re.compile(rf"(?:,[ \t]*|[ \t]+(?:and|&)[ \t]+){_NAME_HEAD}$")
+
+
+def _found_before(text: str, d: Detection, people: Sequence[Detection]) -> bool:
+    """Whether a found person stands right before ``d`` as the previous list item."""
+    sep = _ITEM_SEP_BEFORE.search(text, max(0, d.start - 40), d.start)
+    return sep is not None and any(p.end == sep.start() for p in people)
 
 
 _INITIAL_BEFORE = re.compile(r"(?:^|(?<=[\s(\[,;:]))(?:[^\W\d_]\.[ \t]?)+$")
