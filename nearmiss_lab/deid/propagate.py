@@ -132,8 +132,10 @@ def _in_name_slot(text: str, start: int, end: int) -> bool:
         return False
     if prev and (is_rank(prev) or prev in _ROLES or prev in ("by", "told", "asked")):
         return True
-    if _WITH_WRITER_AFTER.match(text, end) or _WITH_WRITER_BEFORE.search(
-        text, max(0, start - 12), start
+    # Paired with the writer: as a clause's subject ("West and I ended up"; "a routine call
+    # and I let my guard down" is no person) or after "me and".
+    if (_WITH_WRITER_AFTER.match(text, end) and _SENTENCE_START.search(text, 0, start)) or (
+        _WITH_WRITER_BEFORE.search(text, max(0, start - 12), start)
     ):
         return True
     after = _WORD_AFTER.match(text, end)
