@@ -216,5 +216,8 @@ def test_an_ordinary_word_after_a_rank_is_the_name_when_a_past_tense_verb_follow
 def test_an_ordinary_word_before_and_i_is_no_person_inside_a_clause(engine):
     # "Call" found as a name (after a placeholder it looks mid-sentence) must not make the
     # noun in "a routine call and I" a person.
-    text = "Came to [ADDRESS-1] Call came out late. It felt like a routine call and I let my guard down."
+    text = (
+        "Came to [ADDRESS-1] Call came out late. "
+        "It felt like a routine call and I let my guard down."
+    )
     assert "a routine call and I" in _kept(engine, text)
