@@ -15,6 +15,14 @@ os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 
 
 @pytest.fixture(scope="session")
+def engine():
+    """The process's de-identification engine (real Presidio, real spaCy model)."""
+    from nearmiss_lab.deid import get_engine
+
+    return get_engine()
+
+
+@pytest.fixture(scope="session")
 def repo_dir() -> Path:
     return REPO
 

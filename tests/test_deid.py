@@ -10,15 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nearmiss_lab.deid import Detection, deidentify_record, detect_records, get_engine
+from nearmiss_lab.deid import Detection, deidentify_record, detect_records
 from nearmiss_lab.deid.evaluate import engine_detector, evaluate_documents, read_gold
 from nearmiss_lab.deid.registry import RecognizerConfigError, load_recognizer_config
 from nearmiss_lab.deid.spans import resolve_overlaps
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
 
 
 def _deid(engine, narrative: str, lessons: str = "") -> dict:

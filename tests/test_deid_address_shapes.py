@@ -14,25 +14,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from deid_cases import narrative as _narrative
+from deid_cases import present as _present
 
-from nearmiss_lab.deid import deidentify_record, get_engine
 from nearmiss_lab.deid.context import grow_addresses
 from nearmiss_lab.deid.recognizers.street_address import StreetAddressRecognizer
 from nearmiss_lab.deid.types import Detection
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
-
-
-def _narrative(engine, text: str) -> str:
-    return deidentify_record({"narrative": text}, engine=engine).record["narrative"]
-
-
-def _present(value: str, text: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", text) is not None
-
 
 MUST_REDACT = [
     # USPS Publication 28 unit designators after the house line, in every case.

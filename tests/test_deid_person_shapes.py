@@ -9,13 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from nearmiss_lab.deid import Detection, deidentify_record, detect_records, get_engine
+from nearmiss_lab.deid import Detection, deidentify_record, detect_records
 from nearmiss_lab.deid.person_shapes import extend_names
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
 
 
 def _people(engine, text: str, lessons: str | None = None) -> list[str]:

@@ -11,25 +11,9 @@ that must survive untouched because they are not identifiers there.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-
-from nearmiss_lab.deid import deidentify_record, get_engine
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return get_engine()
-
-
-def _narrative(engine, text: str) -> str:
-    return deidentify_record({"narrative": text}, engine=engine).record["narrative"]
-
-
-def _present(value: str, text: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(value) + r"(?!\w)", text) is not None
-
+from deid_cases import narrative as _narrative
+from deid_cases import present as _present
 
 MUST_REDACT = [
     # First person, rank, badge, unit.

@@ -15,13 +15,6 @@ RAW = {
 }
 
 
-@pytest.fixture(scope="module")
-def engine():
-    from nearmiss_lab.deid import get_engine
-
-    return get_engine()
-
-
 def test_raw_record_yields_findings_with_offsets_into_each_field(engine):
     findings = residual_scan(RAW, engine=engine)
     fields = {f.field for f in findings}
