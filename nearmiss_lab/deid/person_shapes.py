@@ -58,17 +58,22 @@ def _plain(word: str) -> str:
     return word.lower().rstrip("'’-")
 
 
-def _excluded(word: str) -> bool:
-    """Words that are never the name part a rule here adds."""
+def _function_or_role(word: str, ranks: bool = True) -> bool:
+    """Function words, role nouns, police shorthand and (with ``ranks``) ranks: never a name
+    part a rule here adds."""
     low = _plain(word)
     return (
         len(low) < 2
         or low in STOP_WORDS
         or low in _ROLES
-        or low in NOT_NAMES
-        or is_rank(word)
         or is_jargon(word)
+        or (ranks and is_rank(word))
     )
+
+
+def _excluded(word: str) -> bool:
+    """Words that are never the name part a rule here adds."""
+    return _function_or_role(word) or _plain(word) in NOT_NAMES
 
 
 _DIRECTIONS = frozenset("north south east west".split())
@@ -81,14 +86,7 @@ def _surname_excluded(word: str) -> bool:
     low = _plain(word)
     if low in _DIRECTIONS:
         return False
-    return (
-        len(low) < 2
-        or low in STOP_WORDS
-        or low in _ROLES
-        or low in PLACE_WORDS
-        or is_rank(word)
-        or is_jargon(word)
-    )
+    return _function_or_role(word) or low in PLACE_WORDS
 
 
 def _is_first_name(word: str, know: NameKnowledge) -> bool:
@@ -227,10 +225,7 @@ def extend_names(
                 last = words[-1]
                 nxt = after.group(1)
                 # A rank never follows an initial: "C. Warden" is the name.
-                low = _plain(nxt)
-                if _INITIAL.fullmatch(last) and not (
-                    low in STOP_WORDS or low in _ROLES or is_jargon(nxt) or len(low) < 2
-                ):
+                if _INITIAL.fullmatch(last) and not _function_or_role(nxt, ranks=False):
                     # "C. Warden": an initial is followed by the name it abbreviates.
                     if (nxt[:1].isupper() or caseless) and (
                         _name_part(nxt, know) or nxt[:1].isupper() and not caseless
