@@ -144,6 +144,12 @@ def sign_off_names(text: str, know: NameKnowledge) -> list[Detection]:
     return [Detection(start, end, "PERSON", SCORE, SOURCE)]
 
 
+def _follower(text: str, end: int) -> str:
+    """The lower-cased word or clause mark after ``end`` ("" at the end of the text)."""
+    nxt = _NEXT_WORD.match(text, end)
+    return nxt.group(1).lower() if nxt else ""
+
+
 def _surname_after(text: str, word: str, end: int, know: NameKnowledge, caseless: bool) -> bool:
     """Whether ``word`` (after a found first name, ending at ``end``) is its surname."""
     if _surname_excluded(word) or not know.is_surname(word):
@@ -156,8 +162,7 @@ def _surname_after(text: str, word: str, end: int, know: NameKnowledge, caseless
     if not know.is_english(word):
         return True
     # An ordinary word ("west") is the surname when a verb people do or a clause end follows.
-    nxt = _NEXT_WORD.match(text, end)
-    follower = nxt.group(1).lower() if nxt else ""
+    follower = _follower(text, end)
     return follower in NAME_VERBS or follower in {"", ".", ",", ";", ":", "!", "?", ")"}
 
 
@@ -176,27 +181,27 @@ _REVERSED = re.compile(rf"(?:^|(?<=[\s(\[;:\"“]))({_WORD}),[ \t]+$")
 _DETERMINER_BEFORE = re.compile(rf"\b(?i:{'|'.join(sorted(DETERMINERS))})[ \t]+$")
 
 
-def _reversed_surname(text: str, start: int, end: int, know: NameKnowledge) -> bool:
-    """Whether the word and comma before a found first name (``text[start:end]``) are its
-    surname written first, as records list people ("lam, james called")."""
+def _reversed_surname(text: str, start: int, end: int, know: NameKnowledge) -> int | None:
+    """Where the surname starts when the word and comma before a found first name
+    (``text[start:end]``) are its surname written first, as records list people ("lam,
+    james called"); None otherwise."""
     name = text[start:end]
     if not _is_first_name(name, know) or know.is_english(name):
-        return False
+        return None
     m = _REVERSED.search(text, max(0, start - 40), start)
     if not m:
-        return False
+        return None
     word = m.group(1)
     if _surname_excluded(word) or not know.is_surname(word):
-        return False
+        return None
     if _DETERMINER_BEFORE.search(text, max(0, m.start(1) - 12), m.start(1)):
-        return False  # "at the block, james ran"
-    if not know.is_english(word):
-        return True
+        return None  # "at the block, james ran"
     # An ordinary word ("block") only where the pair stands as a person: a comma or a verb
     # people do follows ("block, philip, was slow").
-    nxt = _NEXT_WORD.match(text, end)
-    follower = nxt.group(1).lower() if nxt else ""
-    return follower == "," or follower in NAME_VERBS
+    follower = _follower(text, end)
+    if know.is_english(word) and follower != "," and follower not in NAME_VERBS:
+        return None
+    return m.start(1)
 
 
 def extend_names(
@@ -216,20 +221,19 @@ def extend_names(
             before = _BEFORE.search(text, max(0, start - 40), start)
             if before and _first_name_before(before.group(1), surface, know, caseless):
                 start, grown = before.start(1), True
-            elif len(words) == 1 and _reversed_surname(text, start, end, know):
-                reversed_ = _REVERSED.search(text, max(0, start - 40), start)
-                if reversed_:
-                    start, grown = reversed_.start(1), True
+            elif len(words) == 1:
+                surname_at = _reversed_surname(text, start, end, know)
+                if surname_at is not None:
+                    start, grown = surname_at, True
             after = _AFTER.match(text, end)
             if after and words:
                 last = words[-1]
                 nxt = after.group(1)
-                # A rank never follows an initial: "C. Warden" is the name.
+                # An initial is followed by the name it abbreviates, and a rank never
+                # follows an initial ("C. Warden" is the name): a capitalised word, or without
+                # capitals a name word.
                 if _INITIAL.fullmatch(last) and not _function_or_role(nxt, ranks=False):
-                    # "C. Warden": an initial is followed by the name it abbreviates.
-                    if (nxt[:1].isupper() or caseless) and (
-                        _name_part(nxt, know) or nxt[:1].isupper() and not caseless
-                    ):
+                    if _name_part(nxt, know) if caseless else nxt[:1].isupper():
                         end, grown = after.end(1), True
                 elif (
                     len(words) == 1

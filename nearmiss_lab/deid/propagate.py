@@ -24,6 +24,13 @@ PERSON_SCORE = 0.7
 EXACT_SCORE = 0.6
 
 
+def _says_who_alone(word: str) -> bool:
+    """Whether a word of a found name identifies the person by itself: no function word,
+    role noun, acronym or rank."""
+    low = word.lower()
+    return not (low in STOP_WORDS or low in _ROLES or low in ACRONYMS or is_rank(word))
+
+
 def person_name_words(surface: str) -> list[str]:
     """The words of a found name that identify the person alone (no ranks, initials, stops)."""
     words = []
@@ -31,15 +38,7 @@ def person_name_words(surface: str) -> list[str]:
         word = match.group().rstrip("'’-")
         if word.endswith(("'s", "’s")):
             word = word[:-2]
-        low = word.lower()
-        if (
-            len(word) < 2
-            or not word[0].isupper()
-            or low in STOP_WORDS
-            or low in _ROLES
-            or low in ACRONYMS
-            or is_rank(word)
-        ):
+        if len(word) < 2 or not word[0].isupper() or not _says_who_alone(word):
             continue
         words.append(word)
     return words
@@ -217,21 +216,13 @@ def _lower_case_words(
     like any name word, an ordinary one ("block") only where a person stands."""
     for match in _NAME_TOKEN.finditer(surface):
         word = match.group().rstrip("'’-")
-        low = word.lower()
-        if (
-            len(word) < 3
-            or not word.islower()
-            or low in STOP_WORDS
-            or low in _ROLES
-            or low in ACRONYMS
-            or is_rank(word)
-        ):
+        if len(word) < 3 or not word.islower() or not _says_who_alone(word):
             continue
         if is_common_word(word):
             guarded.update((word, word.capitalize(), word.upper()))
         else:
             name_words.append(word)
-            anchored.add(low)
+            anchored.add(word)
 
 
 def propagate(
@@ -281,15 +272,14 @@ def propagate(
         for d in found:
             surface = text[d.start : d.end]
             if d.entity_type == "PERSON":
-                words = person_name_words(surface)
-                whole = len(_NAME_TOKEN.findall(surface)) > 1 or d.source == _RANK_SOURCE
                 anchored.update(_surnames_of(surface, d.source, is_first_name, is_common_word))
-                for word in words:
+                for word in person_name_words(surface):
                     name_words.append(word)
                     if len(word) > 2:
                         name_words.append(word.upper())
                 for word in guarded_surnames(surface):
                     guarded.update((word, word.upper()))
+                whole = len(_NAME_TOKEN.findall(surface)) > 1 or d.source == _RANK_SOURCE
                 if (
                     whole
                     and surface.islower()

@@ -129,15 +129,19 @@ class KnownNameRecognizer(EntityRecognizer):
             low = word.lower()
             nxt = doc[i + 1] if i + 1 < n else None
             after = doc[i + 2] if i + 2 < n else None
-            if (
-                word.isupper()
-                and len(word) > 1
-                and nxt is not None
+            # "Daniels, Robert": the word stands before a comma and a capitalised first name.
+            before_first_name = (
+                nxt is not None
                 and after is not None
                 and nxt.text == ","
-                and after.text[:1].isupper()
-                and after.text[1:].islower()
+                and _is_capitalised(after.text)
                 and know.is_first_name(after.text)
+            )
+            if (
+                before_first_name
+                and after is not None
+                and word.isupper()
+                and after.text[1:].islower()
                 and know.is_surname(word)
             ):
                 # "LAKE, Ruben", "WHITE, Emmanuel": a surname in capitals before a first name
@@ -191,11 +195,8 @@ class KnownNameRecognizer(EntityRecognizer):
                 continue
             # "DANIELS, ROBERT" / "Daniels, Robert": surname, comma, first name.
             if (
-                nxt is not None
+                before_first_name
                 and after is not None
-                and nxt.text == ","
-                and _is_capitalised(after.text)
-                and know.is_first_name(after.text)
                 and (know.is_surname(word) or not know.is_english(word))
             ):
                 add(tok.idx, after.idx + len(after.text), self.SCORE_PAIR)
