@@ -14,8 +14,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from deid_cases import narrative as _narrative
-from deid_cases import present as _present
+from deid_cases import check_case
 
 from nearmiss_lab.deid.context import grow_addresses
 from nearmiss_lab.deid.recognizers.street_address import StreetAddressRecognizer
@@ -110,11 +109,7 @@ MUST_REDACT = [
 
 @pytest.mark.parametrize(("text", "gone", "kept"), MUST_REDACT)
 def test_address_parts_are_redacted(engine, text, gone, kept):
-    out = _narrative(engine, text)
-    for value in gone:
-        assert not _present(value, out), (value, out)
-    for value in kept:
-        assert value in out, (value, out)
+    check_case(engine, text, gone, kept)
 
 
 MUST_KEEP = [
@@ -151,9 +146,7 @@ MUST_KEEP = [
 
 @pytest.mark.parametrize(("text", "kept"), MUST_KEEP)
 def test_words_that_are_not_address_parts_stay(engine, text, kept):
-    out = _narrative(engine, text)
-    for value in kept:
-        assert value in out, (value, out)
+    check_case(engine, text, (), kept)
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ they are no identifier there (the near misses of each rule).
 from __future__ import annotations
 
 import pytest
+from deid_cases import check_case
 from deid_cases import narrative as _narrative
 from deid_cases import present as _present
 
@@ -74,11 +75,7 @@ MUST_REDACT = [
 
 @pytest.mark.parametrize(("text", "gone", "kept"), MUST_REDACT)
 def test_identifier_shape_is_redacted_and_the_sentence_stays(engine, text, gone, kept):
-    out = _narrative(engine, text)
-    for value in gone:
-        assert not _present(value, out), value
-    for value in kept:
-        assert value in out, value
+    check_case(engine, text, gone, kept)
 
 
 # Shapes other recognizers sometimes cover by chance (the NER model calls "TEXAS HP" an

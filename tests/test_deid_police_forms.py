@@ -12,8 +12,7 @@ that must survive untouched because they are not identifiers there.
 from __future__ import annotations
 
 import pytest
-from deid_cases import narrative as _narrative
-from deid_cases import present as _present
+from deid_cases import check_case
 
 MUST_REDACT = [
     # First person, rank, badge, unit.
@@ -295,15 +294,9 @@ MUST_KEEP = [
 
 @pytest.mark.parametrize(("text", "gone", "kept"), MUST_REDACT)
 def test_identifier_in_police_shorthand_is_replaced_and_the_rest_stays(engine, text, gone, kept):
-    out = _narrative(engine, text)
-    for value in gone:
-        assert not _present(value, out), f"{value!r} survived"
-    for value in kept:
-        assert value in out, f"{value!r} was replaced"
+    check_case(engine, text, gone, kept)
 
 
 @pytest.mark.parametrize(("text", "kept"), MUST_KEEP)
 def test_ordinary_word_that_looks_like_a_name_is_kept(engine, text, kept):
-    out = _narrative(engine, text)
-    for value in kept:
-        assert value in out, f"{value!r} was replaced"
+    check_case(engine, text, (), kept)
