@@ -482,14 +482,17 @@ def complete_name_lists(
     out = list(detections)
     covered = {(d.start, d.end) for d in detections}
     for d in people:
-        # "officers garay-meador, hammers and bock": a plural rank says the list is of names.
-        led = _PLURAL_RANK_BEFORE.search(text, max(0, d.start - 50), d.start) is not None
+        # "officers garay-meador, hammers and bock": a plural rank says the list is of names,
+        # and so does a found name as the item before this one.
+        led = _PLURAL_RANK_BEFORE.search(
+            text, max(0, d.start - 50), d.start
+        ) is not None or _found_before(text, d, people)
         for direction in (1, -1):
             pos_start, pos_end = d.start, d.end
             items = 1
             for _ in range(8):
                 found = None
-                of_names = direction == 1 and (led or items >= 2 or _found_before(text, d, people))
+                of_names = direction == 1 and (led or items >= 2)
                 if direction == 1:
                     sep = _LIST_SEP.match(text, pos_end)
                     item = _LIST_ITEM_AFTER.match(text, sep.end()) if sep else None
